@@ -1,0 +1,789 @@
+"""Text in, token lists out: reading corpora as streams with bounded memory.
+
+word2vec trains for several epochs over a corpus that may not fit in memory as a list of
+tokens (text8 is a single 100 MB line, 17 million tokens). This module turns a file, plain or
+compressed, into a re-iterable stream of sentences (lists of tokens), reading a chunk at a
+time, and fetches the two corpora the course uses: ``wiki-sample``, a Wikipedia excerpt shipped
+inside gensim (no download), and ``text8``, downloaded once and checked against its SHA-256.
+
+Introduced in notebook 04.
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import contextlib
+import functools
+import gzip
+import hashlib
+import http.client
+import io
+import lzma
+import numbers
+import os
+import re
+import sys
+import tempfile
+import threading
+import unicodedata
+import urllib.error
+import urllib.request
+import warnings
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from kw2v.errors import Kw2vError
+
+__all__ = [
+    "DATASETS",
+    "TEXT8_SHA256",
+    "TEXT8_SIZE",
+    "TEXT8_URL",
+    "TOKENIZE_MODES",
+    "Corpus",
+    "data_dir",
+    "download_text8",
+    "iter_sentences",
+    "iter_text_chunks",
+    "normalize_text8",
+    "open_text",
+    "tokenize",
+    "wiki_sample_path",
+]
+
+#: Corpora that :class:`Corpus` knows by name.
+DATASETS = ("wiki-sample", "text8")
+#: Ways :func:`tokenize` can split text.
+TOKENIZE_MODES = ("none", "lower", "text8")
+
+#: Canonical address of text8 (Matt Mahoney, http://mattmahoney.net/dc/textdata.html).
+TEXT8_URL = "http://mattmahoney.net/dc/text8.zip"
+#: Size of text8.zip in bytes; its one member ``text8`` holds 100,000,000 bytes.
+TEXT8_SIZE = 31_344_016
+#: SHA-256 of text8.zip, as published by several independent projects that pin it.
+TEXT8_SHA256 = "a6640522afe85d1963ad56c05b0ede0a0c000dddc9671758a6cc09b7a38e5232"
+
+_WIKI_SAMPLE_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
+_DATASET_HINT = "wiki-sample, text8"
+_DOWNLOAD_BLOCK = 1 << 20
+_DOWNLOAD_TIMEOUT_S = 60
+
+
+# --------------------------------------------------------------------------- normalisation
+
+_DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
+# Only ASCII A-Z is lowercased, as Perl's tr/A-Z/a-z/ in wikifil.pl; any other letter
+# becomes a space, like every other character outside a-z.
+_TEXT8_TABLE = {ord("A") + i: chr(ord("a") + i) for i in range(26)}
+_TEXT8_TABLE.update({ord("0") + d: f" {word} " for d, word in enumerate(_DIGIT_WORDS)})
+_NOT_A_TO_Z = re.compile(r"[^a-z]+")
+_A_TO_Z_WORD = re.compile(r"[a-z]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
+def normalize_text8(text: str) -> str:
+    """Normalise text the way text8 was made, so other text matches its vocabulary.
+
+    Applies the character rules of Matt Mahoney's ``wikifil.pl`` (the part after the wiki
+    markup is removed): ASCII letters are lowercased, each digit becomes its English word,
+    every other character becomes a space, and runs of spaces collapse to one. Leading and
+    trailing spaces are dropped.
+
+    Introduced in notebook 04.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        Lowercase a–z words separated by single spaces.
+
+    Examples
+    --------
+    >>> normalize_text8("In 1984, Orwell's Café!")
+    'in one nine eight four orwell s caf'
+    """
+    return _NOT_A_TO_Z.sub(" ", text.translate(_TEXT8_TABLE)).strip()
+
+
+@functools.cache
+def _unicode_word() -> re.Pattern[str]:
+    """Pattern for a word: letters and digits, with combining marks kept inside it.
+
+    ``[^\\W_]`` alone splits words in scripts whose vowel signs are combining marks (Hindi
+    "हिन्दी" would fall apart), so marks may follow a letter or digit. The marks are listed
+    once, on first use; they live in planes 0, 1 and 14 only.
+    """
+    ranges: list[tuple[int, int]] = []
+    for code in (*range(0x20000), *range(0xE0000, 0xE1000)):
+        if unicodedata.category(chr(code)).startswith("M"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    marks = "".join(
+        re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+        for lo, hi in ranges
+    )
+    return re.compile(rf"[^\W_]+(?:[{marks}]+[^\W_]*)*")
+
+
+def _tokens_none(text: str) -> list[str]:
+    return text.split()
+
+
+def _tokens_lower(text: str) -> list[str]:
+    if text.isascii():  # fast path: most corpora, including text8
+        return _ASCII_WORD.findall(text.lower())
+    return _unicode_word().findall(unicodedata.normalize("NFC", text).lower())
+
+
+def _tokens_text8(text: str) -> list[str]:
+    # Same result as normalize_text8(text).split(), without building the joined string.
+    return _A_TO_Z_WORD.findall(text.translate(_TEXT8_TABLE))
+
+
+_TOKENIZERS = {"none": _tokens_none, "lower": _tokens_lower, "text8": _tokens_text8}
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in _TOKENIZERS:
+        raise Kw2vError(f"unknown tokenize mode {mode!r}; use one of: {', '.join(TOKENIZE_MODES)}")
+
+
+def tokenize(text: str, mode: str = "lower") -> list[str]:
+    """Split text into tokens; the mode decides how much cleaning happens first.
+
+    Introduced in notebook 04.
+
+    Parameters
+    ----------
+    text : str
+        The text to split.
+    mode : {"lower", "none", "text8"}
+        ``"none"`` splits on whitespace and keeps tokens as they are (for corpora that are
+        already tokenised). ``"lower"`` lowercases and keeps runs of Unicode letters and
+        digits (combining marks included, text NFC-normalised), dropping punctuation, so
+        ``"don't"`` gives ``["don", "t"]`` as in text8; a text8-style text comes out
+        unchanged. ``"text8"`` applies :func:`normalize_text8`, then splits.
+
+    Returns
+    -------
+    list of str
+        The tokens, in order.
+
+    Raises
+    ------
+    Kw2vError
+        If ``mode`` is not one of the three modes.
+
+    Examples
+    --------
+    >>> tokenize("Hello, World! 42")
+    ['hello', 'world', '42']
+    >>> tokenize("Hello, World! 42", mode="text8")
+    ['hello', 'world', 'four', 'two']
+    """
+    _check_mode(mode)
+    return _TOKENIZERS[mode](text)
+
+
+# --------------------------------------------------------------------------- reading files
+
+# Bytes that are not UTF-8 decode to U+FFFD as with errors="replace", but through this
+# handler, which also counts them, so a reader can tell decoding damage from a genuine U+FFFD
+# in the file. The count is per thread; readers compare it before and after each read.
+_REPLACE_HANDLER = "kw2v.count_replace"
+_decode_state = threading.local()
+
+
+def _count_and_replace(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    _decode_state.replaced = getattr(_decode_state, "replaced", 0) + 1
+    return "\ufffd", exc.end
+
+
+codecs.register_error(_REPLACE_HANDLER, _count_and_replace)
+
+
+def _replaced_so_far() -> int:
+    return getattr(_decode_state, "replaced", 0)
+
+
+# What a damaged or mislabelled compressed file raises while it is read.
+_READ_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile)
+
+
+class _CorpusReader(io.TextIOWrapper):
+    """UTF-8 text stream that warns once about undecodable bytes and names the file on errors."""
+
+    def __init__(self, binary: io.BufferedIOBase, path: Path) -> None:
+        # utf-8-sig drops a byte-order mark at the start and is plain UTF-8 otherwise.
+        super().__init__(binary, encoding="utf-8-sig", errors=_REPLACE_HANDLER, newline=None)
+        self._kw2v_path = path
+        self._kw2v_warned = False
+
+    def _kw2v_call(self, method: Callable[..., str], *args: int) -> str:
+        before = _replaced_so_far()
+        try:
+            result = method(*args)
+        except _READ_ERRORS as exc:
+            raise Kw2vError(
+                f"could not read {self._kw2v_path}: {exc}; the file is damaged or its name "
+                "ends in the wrong suffix (.gz, .bz2, .xz, .zip); re-download or re-compress it"
+            ) from exc
+        if not self._kw2v_warned and _replaced_so_far() != before:
+            self._kw2v_warned = True
+            warnings.warn(
+                f"{self._kw2v_path} is not valid UTF-8; undecodable bytes were replaced by "
+                "U+FFFD. Convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8) to keep them.",
+                UnicodeWarning,
+                stacklevel=3,
+            )
+        return result
+
+    def read(self, size: int | None = -1) -> str:
+        return self._kw2v_call(super().read, size)
+
+    def readline(self, size: int = -1) -> str:
+        return self._kw2v_call(super().readline, size)
+
+    def __next__(self) -> str:
+        return self._kw2v_call(super().__next__)
+
+
+def _not_found(path: Path | str) -> Kw2vError:
+    return Kw2vError(
+        f"corpus file not found: {path}; give a text file, .gz/.bz2/.xz/.zip, "
+        f"or a dataset name: {_DATASET_HINT}"
+    )
+
+
+def _zip_member(zf: zipfile.ZipFile, path: Path) -> str:
+    names = [info.filename for info in zf.infolist() if not info.is_dir()]
+    if len(names) != 1:
+        listed = ", ".join(names) if names else "none"
+        raise Kw2vError(
+            f"{path} holds {len(names)} files ({listed}); kw2v reads a zip with exactly one "
+            "text file, like text8.zip: unzip it and pass the one file you want"
+        )
+    return names[0]
+
+
+def _check_file(path: str | os.PathLike[str]) -> Path:
+    """Resolve a corpus path and fail early, with a fix, if it cannot be read."""
+    resolved = Path(path).expanduser()
+    if not resolved.exists():
+        raise _not_found(path)
+    if resolved.is_dir():
+        raise Kw2vError(
+            f"corpus path is a directory: {path}; give one text file (or .gz/.bz2/.xz/.zip); "
+            "to train on several files, concatenate them into one"
+        )
+    if resolved.suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(resolved) as zf:
+                _zip_member(zf, resolved)
+        except zipfile.BadZipFile as exc:
+            raise Kw2vError(f"{path} is not a valid zip file ({exc}); re-download it") from exc
+    return resolved
+
+
+@contextlib.contextmanager
+def open_text(path: str | os.PathLike[str]) -> Iterator[TextIO]:
+    """Open a corpus file as text, whatever its compression.
+
+    The format follows the file name: ``.gz``, ``.bz2``, ``.xz`` (or ``.lzma``), ``.zip``
+    with exactly one member (the layout of text8.zip), else plain text. Text is decoded as
+    UTF-8; bytes that are not UTF-8 become U+FFFD with one :class:`UnicodeWarning` per file,
+    because one bad byte should not stop a long training run. Line endings become ``"\\n"``.
+
+    Introduced in notebook 04.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The corpus file.
+
+    Yields
+    ------
+    TextIO
+        A text stream; read it in pieces (``read(n)``), since a corpus can be one huge line.
+
+    Raises
+    ------
+    Kw2vError
+        If the file is missing, is a directory, is a zip without exactly one member, or is
+        damaged.
+    """
+    resolved = _check_file(path)
+    suffix = resolved.suffix.lower()
+    with contextlib.ExitStack() as stack:
+        if suffix == ".gz":
+            binary = gzip.open(resolved, "rb")
+        elif suffix == ".bz2":
+            binary = bz2.open(resolved, "rb")
+        elif suffix in (".xz", ".lzma"):
+            binary = lzma.open(resolved, "rb")
+        elif suffix == ".zip":
+            zf = stack.enter_context(zipfile.ZipFile(resolved))
+            binary = zf.open(_zip_member(zf, resolved))
+        else:
+            binary = open(resolved, "rb")  # closed with the reader below
+        yield stack.enter_context(_CorpusReader(binary, resolved))
+
+
+def _positive(name: str, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise Kw2vError(f"{name} must be a positive whole number, got {value!r}")
+
+
+def iter_text_chunks(path: str | os.PathLike[str], chunk_chars: int = 1 << 20) -> Iterator[str]:
+    """Read a corpus file as pieces of at most ``chunk_chars`` characters.
+
+    Memory stays bounded by the chunk size however long the file's lines are. The path is
+    checked when this function is called, before the first chunk is asked for.
+
+    Introduced in notebook 04.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The corpus file, plain or compressed (see :func:`open_text`).
+    chunk_chars : int, default 1 << 20
+        Characters per chunk.
+
+    Returns
+    -------
+    Iterator[str]
+        The text, chunk by chunk; joined, the chunks give the whole text.
+
+    Raises
+    ------
+    Kw2vError
+        If the path cannot be read (see :func:`open_text`) or ``chunk_chars`` < 1.
+    """
+    _positive("chunk_chars", chunk_chars)
+    _check_file(path)
+    return _chunks(path, chunk_chars)
+
+
+def _chunks(path: str | os.PathLike[str], chunk_chars: int) -> Iterator[str]:
+    with open_text(path) as stream:
+        while chunk := stream.read(chunk_chars):
+            yield chunk
+
+
+def iter_sentences(
+    path: str | os.PathLike[str],
+    mode: str = "lower",
+    max_sentence_length: int = 10_000,
+    chunk_chars: int = 1 << 20,
+) -> Iterator[list[str]]:
+    """Stream a corpus file as sentences: one list of tokens per line.
+
+    A newline ends a sentence and empty lines give nothing. A line longer than
+    ``max_sentence_length`` tokens is cut into pieces of that length, as gensim does, so a
+    one-line corpus such as text8 never has to be held in memory whole. The text is read in
+    chunks and cut only at whitespace, so no token is ever split by a chunk boundary.
+
+    Introduced in notebook 04.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The corpus file, plain or compressed (see :func:`open_text`).
+    mode : {"lower", "none", "text8"}
+        How to tokenise each line (see :func:`tokenize`).
+    max_sentence_length : int, default 10_000
+        Longest sentence yielded, in tokens.
+    chunk_chars : int, default 1 << 20
+        Characters read at a time; it bounds memory, not the result.
+
+    Returns
+    -------
+    Iterator[list[str]]
+        The sentences, each a non-empty list of tokens.
+
+    Raises
+    ------
+    Kw2vError
+        If the path cannot be read, the mode is unknown, or a size is below 1.
+    """
+    _check_mode(mode)
+    _positive("max_sentence_length", max_sentence_length)
+    _positive("chunk_chars", chunk_chars)
+    _check_file(path)
+    return _sentences(path, _TOKENIZERS[mode], max_sentence_length, chunk_chars)
+
+
+def _full_pieces(tokens: list[str], size: int) -> Iterator[list[str]]:
+    """Yield and remove every complete ``size``-token piece from the front of ``tokens``."""
+    start = 0
+    while len(tokens) - start >= size:
+        yield tokens[start : start + size]
+        start += size
+    del tokens[:start]
+
+
+def _sentences(
+    path: str | os.PathLike[str],
+    tokens_of: Callable[[str], list[str]],
+    max_len: int,
+    chunk_chars: int,
+) -> Iterator[list[str]]:
+    sentence: list[str] = []  # tokens of the current line not yet yielded
+    pending = ""  # text after the last safe cut, waiting for the next chunk
+    for chunk in _chunks(path, chunk_chars):
+        lines = (pending + chunk).split("\n")
+        unfinished = lines.pop()
+        for line in lines:
+            sentence.extend(tokens_of(line))
+            yield from _full_pieces(sentence, max_len)
+            if sentence:
+                yield sentence
+                sentence = []
+        # Whitespace separates tokens in every mode, so cutting there cannot split one.
+        cut = max(unfinished.rfind(" "), unfinished.rfind("\t"))
+        if cut >= 0:
+            sentence.extend(tokens_of(unfinished[:cut]))
+            yield from _full_pieces(sentence, max_len)
+        pending = unfinished[cut + 1 :]
+    sentence.extend(tokens_of(pending))
+    yield from _full_pieces(sentence, max_len)
+    if sentence:
+        yield sentence
+
+
+# --------------------------------------------------------------------------- datasets
+
+
+def _cache_dir(path: str | os.PathLike[str] | None) -> Path:
+    if path is not None:
+        folder = Path(path).expanduser()
+    elif os.environ.get("KW2V_DATA_DIR"):
+        folder = Path(os.environ["KW2V_DATA_DIR"]).expanduser()
+    else:
+        root = Path(__file__).resolve().parents[1]
+        # In a checkout, downloads land beside data/README.md (data/cache/ is git-ignored).
+        # pyproject.toml tells a checkout from a site-packages folder that has a data/ dir.
+        if (root / "data").is_dir() and (root / "pyproject.toml").is_file():
+            folder = root / "data" / "cache"
+        else:
+            folder = Path.home() / ".cache" / "kw2v"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise Kw2vError(
+            f"cannot use {folder} as the data folder ({exc}); set KW2V_DATA_DIR to a "
+            "writable folder or pass data_dir="
+        ) from exc
+    return folder
+
+
+def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """Return the folder where corpora are cached, creating it if needed.
+
+    Introduced in notebook 04.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        Use this folder. Otherwise the environment variable ``KW2V_DATA_DIR``; otherwise
+        ``data/cache`` in the repository when kw2v runs from a checkout; otherwise
+        ``~/.cache/kw2v``.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder, which exists.
+
+    Raises
+    ------
+    Kw2vError
+        If the folder cannot be created.
+    """
+    return _cache_dir(path)
+
+
+def _write_atomically(target: Path, lines: Iterator[str]) -> None:
+    """Write lines to a temporary file beside ``target``, then rename it into place.
+
+    A crash or Ctrl-C midway leaves no half-written ``target`` that a later run would trust.
+    """
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{target.name}.", suffix=".part")
+    try:
+        with open(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.writelines(lines)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def wiki_sample_path(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Return the default corpus as a text file: a Wikipedia excerpt that ships with gensim.
+
+    It needs no download, so every notebook and test can run offline. gensim's
+    ``WikiCorpus`` parses the dump (106 articles, 452,944 tokens, lowercase, punctuation
+    removed); the result is cached as ``wiki-sample.txt``, one article per line, and the
+    parse (about 2 s) runs only the first time.
+
+    Introduced in notebook 04.
+
+    Parameters
+    ----------
+    data_dir : str or os.PathLike, optional
+        Cache folder (see :func:`data_dir`).
+
+    Returns
+    -------
+    pathlib.Path
+        The cached ``wiki-sample.txt``; read it with ``mode="none"``.
+    """
+    target = _cache_dir(data_dir) / "wiki-sample.txt"
+    if target.is_file() and target.stat().st_size > 0:
+        return target
+    from gensim.corpora import WikiCorpus  # slow import; only needed for the first parse
+    from gensim.test.utils import datapath
+
+    # dictionary={} skips building a gensim Dictionary, which we do not need.
+    wiki = WikiCorpus(datapath(_WIKI_SAMPLE_FILE), dictionary={}, processes=1)
+    _write_atomically(target, (" ".join(tokens) + "\n" for tokens in wiki.get_texts()))
+    return target
+
+
+class _Progress:
+    """One short status line on stderr: rewritten in place on a terminal, else every 10%."""
+
+    def __init__(self, label: str, total: int | None, enabled: bool) -> None:
+        self.label, self.total, self.enabled = label, total, enabled
+        self.tty = enabled and sys.stderr.isatty()
+        self.shown = -1
+
+    def update(self, done: int) -> None:
+        if not self.enabled:
+            return
+        if self.total:
+            percent = min(100, done * 100 // self.total)
+            step = percent if self.tty else percent // 10 * 10
+            text = f"{self.label}: {done / 1e6:.1f} of {self.total / 1e6:.1f} MB ({percent}%)"
+        else:  # size unknown: report every 10 MB
+            step = done // 10_000_000
+            text = f"{self.label}: {done / 1e6:.1f} MB"
+        if step != self.shown:
+            self.shown = step
+            sys.stderr.write(f"\r{text}" if self.tty else f"{text}\n")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.tty and self.shown >= 0:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _file_problem(path: Path, size: int | None, sha256: str | None) -> str | None:
+    """Say what is wrong with a downloaded file, or return None if it checks out."""
+    actual_size = path.stat().st_size
+    if size is not None and actual_size != size:
+        return f"has {actual_size:,} bytes, expected {size:,}"
+    if sha256 is not None:
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            while block := f.read(_DOWNLOAD_BLOCK):
+                digest.update(block)
+        if digest.hexdigest() != sha256.lower():
+            return f"has SHA-256 {digest.hexdigest()}, expected {sha256.lower()}"
+    return None
+
+
+def download_text8(
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    url: str = TEXT8_URL,
+    sha256: str | None = TEXT8_SHA256,
+    size: int | None = TEXT8_SIZE,
+    progress: bool = True,
+) -> Path:
+    """Download text8.zip once, check it, and return its path in the cache.
+
+    text8 is the first 10^8 bytes of a cleaned English Wikipedia dump, the corpus most
+    word2vec tutorials and papers report on. The file is streamed to a ``.part`` file in the
+    cache folder, checked against its size and SHA-256, and only then renamed to
+    ``text8.zip``, so an interrupted or corrupted download is never used. When a checked
+    ``text8.zip`` is already in the folder, nothing is downloaded.
+
+    Introduced in notebook 04.
+
+    Parameters
+    ----------
+    data_dir : str or os.PathLike, optional
+        Cache folder (see :func:`data_dir`).
+    url : str, default TEXT8_URL
+        Where to download from.
+    sha256 : str or None, default TEXT8_SHA256
+        Expected SHA-256 (hex) of the file; None skips the check.
+    size : int or None, default TEXT8_SIZE
+        Expected size in bytes; None skips the check.
+    progress : bool, default True
+        Report progress on stderr.
+
+    Returns
+    -------
+    pathlib.Path
+        The checked ``text8.zip``.
+
+    Raises
+    ------
+    Kw2vError
+        If the download fails or the file does not match; nothing is left in the cache.
+    """
+    folder = _cache_dir(data_dir)
+    target = folder / "text8.zip"
+    if target.is_file():
+        problem = _file_problem(target, size, sha256)
+        if problem is None:
+            return target
+        warnings.warn(f"{target} {problem}; downloading it again", stacklevel=2)
+        target.unlink()
+
+    def failure(what: str) -> Kw2vError:
+        return Kw2vError(
+            f"could not download text8 from {url}: {what}. Try again later; if it keeps "
+            f"failing, download {url} yourself (e.g. with a browser), put it at {target} or "
+            "pass its path instead of 'text8', e.g. Corpus('path/to/text8.zip')"
+        )
+
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix="text8.zip.", suffix=".part")
+    bar = _Progress("text8.zip", size, progress)
+    try:
+        digest, received, announced = hashlib.sha256(), 0, None
+        with open(fd, "wb") as out:
+            try:
+                with urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT_S) as response:
+                    length = response.headers.get("Content-Length")
+                    announced = int(length) if length and length.isdigit() else None
+                    if size is not None and announced is not None and announced != size:
+                        raise failure(f"the server offers {announced:,} bytes, expected {size:,}")
+                    bar.total = bar.total or announced
+                    while block := response.read(_DOWNLOAD_BLOCK):
+                        out.write(block)
+                        digest.update(block)
+                        received += len(block)
+                        bar.update(received)
+            except urllib.error.HTTPError as exc:
+                raise failure(f"HTTP error {exc.code} {exc.reason}") from exc
+            except urllib.error.URLError as exc:
+                raise failure(f"cannot reach the server ({exc.reason})") from exc
+            except http.client.IncompleteRead as exc:
+                raise failure(f"the download was cut short ({exc!r})") from exc
+            except (OSError, http.client.HTTPException) as exc:
+                raise failure(f"the transfer failed ({exc!r})") from exc
+            finally:
+                bar.close()
+        if announced is not None and received < announced:
+            raise failure(f"the download was cut short: got {received:,} of {announced:,} bytes")
+        if size is not None and received != size:
+            raise failure(f"got {received:,} bytes, expected {size:,}")
+        if sha256 is not None and digest.hexdigest() != sha256.lower():
+            raise failure(
+                f"checksum mismatch: SHA-256 {digest.hexdigest()}, expected {sha256.lower()}"
+            )
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+# --------------------------------------------------------------------------- Corpus
+
+
+class Corpus:
+    """A corpus as a re-iterable stream of sentences, for training over several epochs.
+
+    Each ``for sentence in corpus`` reads the file again from the start, chunk by chunk, so
+    memory does not grow with the corpus. The source is resolved when the object is made, so
+    a wrong path fails at once rather than at the first epoch.
+
+    Introduced in notebook 04.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        A dataset name, ``"wiki-sample"`` (shipped with gensim) or ``"text8"`` (downloaded
+        once), or the path of a text file, plain or .gz/.bz2/.xz/.zip. A name wins over a
+        file of the same name; write ``"./text8"`` to mean the file.
+    mode : {"lower", "none", "text8"}, optional
+        Tokenisation (see :func:`tokenize`). By default ``"none"`` for the datasets, which
+        are already normalised, and ``"lower"`` for files.
+    data_dir : str or os.PathLike, optional
+        Cache folder for the datasets (see :func:`data_dir`).
+    max_sentence_length : int, default 10_000
+        Longer lines are cut into pieces of this many tokens.
+
+    Attributes
+    ----------
+    name : str
+        The dataset name, or the file name.
+    path : pathlib.Path
+        The local file that is read.
+    mode : str
+        The tokenisation mode in use.
+    max_sentence_length : int
+        Longest sentence yielded, in tokens.
+
+    Raises
+    ------
+    Kw2vError
+        If the source cannot be found or read, or an option is invalid.
+
+    Examples
+    --------
+    >>> corpus = Corpus("wiki-sample")  # doctest: +SKIP
+    >>> next(iter(corpus))[:3]  # doctest: +SKIP
+    ['anarchism', 'is', 'political']
+    """
+
+    def __init__(
+        self,
+        source: str | os.PathLike[str],
+        *,
+        mode: str | None = None,
+        data_dir: str | os.PathLike[str] | None = None,
+        max_sentence_length: int = 10_000,
+    ) -> None:
+        if mode is not None:
+            _check_mode(mode)
+        _positive("max_sentence_length", max_sentence_length)
+        if isinstance(source, str) and source in DATASETS:
+            self.name = source
+            if source == "wiki-sample":
+                self.path = wiki_sample_path(data_dir)
+            else:
+                self.path = download_text8(data_dir)
+            self.mode = mode or "none"
+        else:
+            self.path = _check_file(source)
+            self.name = self.path.name
+            self.mode = mode or "lower"
+        self.max_sentence_length = max_sentence_length
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return iter_sentences(self.path, self.mode, self.max_sentence_length)
+
+    def __repr__(self) -> str:
+        return (
+            f"Corpus({self.name!r}, path={str(self.path)!r}, mode={self.mode!r}, "
+            f"max_sentence_length={self.max_sentence_length})"
+        )
