@@ -1,0 +1,101 @@
+"""Which words to keep (subsampling) and which to draw as negatives (the noise distribution)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kw2v.errors import Kw2vError
+
+
+def keep_probabilities(counts: np.ndarray, sample: float = 1e-3) -> np.ndarray:
+    """Probability of keeping each occurrence of a word under word2vec's subsampling.
+
+    word2vec's C code (and gensim) keep a word of count ``c`` out of ``T`` tokens with
+    probability ``(sqrt(c / (s T)) + 1) (s T) / c``, capped at 1: the paper's
+    ``1 - sqrt(t / f)`` discard rule, smoothed. Frequent words ("the", "of") are mostly
+    dropped, which speeds training and improves rare words. Introduced in notebook 02.
+
+    Parameters
+    ----------
+    counts : ndarray of int
+        Word counts indexed like the vocabulary (index 0, count 0, gets probability 0).
+    sample : float
+        The threshold ``s``; 0 disables subsampling (every word kept).
+
+    Returns
+    -------
+    ndarray of float64
+    """
+    if sample < 0:
+        raise Kw2vError(f"sample must be >= 0 (0 turns subsampling off), got {sample}")
+    counts = np.asarray(counts, dtype=np.float64)
+    keep = np.ones_like(counts)
+    if sample > 0:
+        threshold = sample * counts.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            keep = (np.sqrt(counts / threshold) + 1.0) * threshold / counts
+        keep = np.minimum(keep, 1.0)
+    keep[counts == 0] = 0.0
+    return keep
+
+
+def noise_distribution(counts: np.ndarray, power: float = 0.75) -> np.ndarray:
+    """The unigram distribution raised to ``power`` and renormalised: where negatives come from.
+
+    Raising to 3/4 flattens the distribution, so rare words are drawn more often than their
+    frequency (0.9 → 0.92, 0.09 → 0.16, 0.01 → 0.032 before normalising). Introduced in
+    notebook 02.
+    """
+    weights = np.asarray(counts, dtype=np.float64) ** power
+    weights[np.asarray(counts) == 0] = 0.0
+    total = weights.sum()
+    if total <= 0:
+        raise Kw2vError("cannot build a noise distribution from an empty vocabulary")
+    return weights / total
+
+
+class NoiseSampler:
+    """Draws word indices from a fixed distribution, fast (inverse CDF by binary search).
+
+    Parameters
+    ----------
+    probabilities : ndarray
+        Probability of each index, e.g. from :func:`noise_distribution`.
+    """
+
+    def __init__(self, probabilities: np.ndarray):
+        cdf = np.cumsum(np.asarray(probabilities, dtype=np.float64))
+        self.cdf = cdf / cdf[-1]
+        self.size = len(cdf)
+
+    def sample(self, rng: np.random.Generator, shape) -> np.ndarray:
+        """Indices of the given shape, int32."""
+        idx = np.searchsorted(self.cdf, rng.random(shape), side="right")
+        return np.minimum(idx, self.size - 1).astype(np.int32)
+
+
+def make_sampling_table(size: int, sampling_factor: float = 1e-5) -> np.ndarray:
+    """``tf.keras.preprocessing.sequence.make_sampling_table``, equal to it element for element.
+
+    It guesses each word's frequency from its rank with Zipf's law, so it is only right when
+    index ``i`` is the ``i``-th most frequent word (as in :class:`kw2v.Vocabulary`); with real
+    counts, prefer :func:`keep_probabilities`. Introduced in notebook 02.
+
+    Parameters
+    ----------
+    size : int
+        Vocabulary size (index 0 included).
+    sampling_factor : float
+        The word2vec sampling threshold.
+
+    Returns
+    -------
+    ndarray of float64, shape (size,)
+        Entry ``i`` is the probability of keeping the word of rank ``i``.
+    """
+    gamma = 0.577  # Euler-Mascheroni constant, rounded as in tf.keras
+    rank = np.arange(size)
+    rank[:1] = 1
+    inv_freq = rank * (np.log(rank) + gamma) + 0.5 - 1.0 / (12.0 * rank)
+    f = sampling_factor * inv_freq
+    return np.minimum(1.0, f / np.sqrt(f))

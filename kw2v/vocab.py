@@ -1,0 +1,136 @@
+"""Vocabulary: word counts, frequency-ranked indices, index 0 reserved."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from kw2v.errors import Kw2vError
+
+RESERVED = ""  # index 0: not a word (the tf.keras convention, also used as padding)
+
+
+class Vocabulary:
+    """Words ranked by frequency, with their counts; index 0 is reserved and is not a word.
+
+    Ranking by frequency makes index ``i`` the ``i``-th most common word, the assumption behind
+    ``make_sampling_table``. Ties keep first-seen order, as gensim does, so both number the
+    vocabulary alike. Introduced in notebook 02.
+
+    Parameters
+    ----------
+    words : sequence of str
+        The words, most frequent first, without the reserved index 0.
+    counts : sequence of int
+        Corpus count of each word.
+    """
+
+    def __init__(self, words: Sequence[str], counts: Sequence[int]):
+        if len(words) != len(counts):
+            raise Kw2vError(f"vocabulary has {len(words)} words but {len(counts)} counts")
+        self.words: list[str] = [RESERVED, *words]
+        self.counts: np.ndarray = np.array([0, *counts], dtype=np.int64)
+        self.index: dict[str, int] = {w: i for i, w in enumerate(self.words) if i}
+        if len(self.index) != len(words):
+            raise Kw2vError("vocabulary words must be unique")
+
+    @classmethod
+    def build(
+        cls,
+        sentences: Iterable[Sequence[str]],
+        min_count: int = 5,
+        max_size: int | None = None,
+    ) -> Vocabulary:
+        """Count the words of a corpus and keep those seen at least ``min_count`` times.
+
+        Parameters
+        ----------
+        sentences : iterable of list of str
+            The corpus, e.g. a :class:`kw2v.corpus.Corpus`; read once.
+        min_count : int
+            Rarer words are dropped (word2vec's default is 5).
+        max_size : int, optional
+            Keep at most this many of the most frequent words.
+
+        Raises
+        ------
+        Kw2vError
+            If the corpus is empty or no word reaches ``min_count``.
+        """
+        if min_count < 1:
+            raise Kw2vError(f"min_count must be at least 1, got {min_count}")
+        if max_size is not None and max_size < 1:
+            raise Kw2vError(f"max_size must be at least 1, got {max_size}")
+        counter: Counter[str] = Counter()
+        for sentence in sentences:
+            counter.update(sentence)
+        if not counter:
+            raise Kw2vError("the corpus has no words; check the file is not empty")
+        # sorted() is stable: equal counts keep first-seen order (gensim's order too).
+        kept = sorted(
+            ((w, c) for w, c in counter.items() if c >= min_count), key=lambda wc: -wc[1]
+        )
+        if not kept:
+            top = counter.most_common(1)[0]
+            raise Kw2vError(
+                f"no word occurs {min_count} times or more (the most frequent, {top[0]!r}, "
+                f"occurs {top[1]} times); use a larger corpus or a lower --min-count"
+            )
+        if max_size is not None:
+            kept = kept[:max_size]
+        words, counts = zip(*kept, strict=True)
+        return cls(words, counts)
+
+    def __len__(self) -> int:
+        """The number of indices, reserved index 0 included: the Embedding's ``input_dim``."""
+        return len(self.words)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.index
+
+    def __repr__(self) -> str:
+        head = ", ".join(self.words[1:6])
+        return f"Vocabulary({len(self) - 1} words: {head}, ...)"
+
+    @property
+    def total(self) -> int:
+        """How many corpus tokens the vocabulary covers."""
+        return int(self.counts.sum())
+
+    def encode(self, tokens: Iterable[str], keep_unknown: bool = False) -> np.ndarray:
+        """Map tokens to indices; unknown words are dropped, or kept as 0 if ``keep_unknown``."""
+        get = self.index.get
+        ids = np.fromiter((get(t, 0) for t in tokens), dtype=np.int32)
+        return ids if keep_unknown else ids[ids != 0]
+
+    def decode(self, ids: Iterable[int]) -> list[str]:
+        """Map indices back to words."""
+        return [self.words[i] for i in ids]
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write ``word<TAB>count`` lines, most frequent first, atomically."""
+        from kw2v.vectors import atomic_write
+
+        with atomic_write(path, mode="w") as f:
+            for w, c in zip(self.words[1:], self.counts[1:], strict=True):
+                f.write(f"{w}\t{c}\n")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Vocabulary:
+        """Read a file written by :meth:`save`."""
+        path = Path(path)
+        if not path.is_file():
+            raise Kw2vError(f"vocabulary file not found: {path}")
+        words, counts = [], []
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                word, sep, count = line.rstrip("\n").rpartition("\t")
+                if not sep or not count.isdigit():
+                    raise Kw2vError(f"{path}:{n}: expected 'word<TAB>count', got {line!r}")
+                words.append(word)
+                counts.append(int(count))
+        return cls(words, counts)
