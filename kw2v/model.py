@@ -1,0 +1,119 @@
+"""The Keras models: skip-gram with negative sampling (two inputs) and the full-softmax baseline."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import layers
+
+from kw2v.errors import Kw2vError
+
+
+def build_skipgram_model(
+    vocab_size: int,
+    embedding_dim: int = 100,
+    shared_embedding: bool = False,
+    name: str = "skipgram",
+) -> keras.Model:
+    """The two-input skip-gram model: Embedding, Dot, sigmoid Dense.
+
+    ``target`` has shape ``(batch,)`` and ``context`` shape ``(batch, n)``; the output is one
+    probability per context word, shape ``(batch, n)``. So the same model trains on tf.keras
+    ``skipgrams`` couples (n = 1, one label per couple) and on grouped examples (n = 1 + k: the
+    true context followed by k negatives, labels ``[1, 0, ..., 0]``), which look the target
+    vector up once for all k + 1 dot products. Introduced in notebook 03.
+
+    ``shared_embedding=True`` is the classic Keras tutorial: one table for both inputs.
+    The default, ``False``, is word2vec proper: a separate context table. Measured on
+    wiki-sample (notebook 03), separate tables give clearly better vectors (WS353 0.54 vs
+    0.33 at equal epochs): with one table a word must be close to its neighbours, which
+    pulls apart words that are similar but rarely side by side; with two, similar words only
+    need similar contexts. It is also the layout hierarchical softmax and gensim use.
+
+    Parameters
+    ----------
+    vocab_size : int
+        Number of word indices, reserved index 0 included (``len(vocabulary)``).
+    embedding_dim : int
+        Vector size.
+    shared_embedding : bool
+        One Embedding for target and context (True) or two (False).
+
+    Returns
+    -------
+    keras.Model
+        Not compiled; see :func:`kw2v.train.compile_skipgram`.
+    """
+    if vocab_size < 2:
+        raise Kw2vError(f"vocab_size must be at least 2 (index 0 is reserved), got {vocab_size}")
+    if embedding_dim < 1:
+        raise Kw2vError(f"embedding dimension must be at least 1, got {embedding_dim}")
+    target = keras.Input(shape=(), dtype="int32", name="target")
+    context = keras.Input(shape=(None,), dtype="int32", name="context")
+    # word2vec's start: small random target vectors; context vectors at zero when separate
+    # (a shared table cannot start at zero: every gradient would be zero).
+    scale = 0.5 / embedding_dim
+    target_embedding = layers.Embedding(
+        vocab_size,
+        embedding_dim,
+        embeddings_initializer=keras.initializers.RandomUniform(-scale, scale, seed=1),
+        name="target_embedding",
+    )
+    context_embedding = (
+        target_embedding
+        if shared_embedding
+        else layers.Embedding(
+            vocab_size, embedding_dim, embeddings_initializer="zeros", name="context_embedding"
+        )
+    )
+    t = target_embedding(target)  # (batch, dim)
+    c = context_embedding(context)  # (batch, n, dim)
+    dots = layers.Dot(axes=(1, 2), name="dot")([t, c])  # (batch, n)
+    dots = layers.Reshape((-1, 1))(dots)
+    # Starts as the identity inside the sigmoid, i.e. word2vec's sigma(t . c).
+    prob = layers.Dense(
+        1, activation="sigmoid", kernel_initializer="ones", bias_initializer="zeros", name="prob"
+    )(dots)
+    prob = layers.Reshape((-1,), name="probability")(prob)
+    return keras.Model({"target": target, "context": context}, prob, name=name)
+
+
+def build_softmax_model(vocab_size: int, embedding_dim: int = 50) -> keras.Model:
+    """Skip-gram with a full softmax: P(context | target) over the whole vocabulary.
+
+    The baseline of notebook 01: correct and simple, but every step computes a score for every
+    word in the vocabulary, so it slows down linearly as the vocabulary grows. Trains with
+    ``sparse_categorical_crossentropy`` on (target, context) index pairs. Introduced in
+    notebook 01.
+    """
+    if vocab_size < 2:
+        raise Kw2vError(f"vocab_size must be at least 2, got {vocab_size}")
+    target = keras.Input(shape=(), dtype="int32", name="target")
+    e = layers.Embedding(vocab_size, embedding_dim, name="target_embedding")(target)
+    probs = layers.Dense(vocab_size, activation="softmax", name="softmax")(e)
+    return keras.Model(target, probs, name="skipgram_softmax")
+
+
+def embedding_weights(model: keras.Model, which: str = "target") -> np.ndarray:
+    """The ``target`` (the word vectors we keep) or ``context`` embedding table as an array."""
+    name = f"{which}_embedding"
+    try:
+        layer = model.get_layer(name)
+    except ValueError:
+        if which == "context":  # shared table
+            layer = model.get_layer("target_embedding")
+        else:
+            raise Kw2vError(f"model {model.name!r} has no layer {name!r}") from None
+    return keras.ops.convert_to_numpy(layer.embeddings)
+
+
+def couples_to_inputs(couples: np.ndarray, labels: np.ndarray | None = None):
+    """tf.keras ``skipgrams`` output → the model's inputs (``context`` as shape (n, 1)).
+
+    Returns ``{"target": ..., "context": ...}``, plus labels of shape (n, 1) if given.
+    """
+    couples = np.asarray(couples, dtype=np.int32)
+    x = {"target": couples[:, 0], "context": couples[:, 1:2]}
+    if labels is None:
+        return x
+    return x, np.asarray(labels, dtype=np.float32).reshape(-1, 1)

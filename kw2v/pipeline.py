@@ -1,0 +1,182 @@
+"""The streaming input pipeline: grouped skip-gram examples made fresh each epoch, in bounded memory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+import numpy as np
+
+from kw2v.errors import Kw2vError
+from kw2v.pairs import window_pairs
+from kw2v.sampling import NoiseSampler, keep_probabilities, noise_distribution
+from kw2v.vocab import Vocabulary
+
+
+def encode_corpus(
+    sentences: Iterable[Sequence[str]], vocab: Vocabulary
+) -> tuple[np.ndarray, np.ndarray]:
+    """The corpus as one int32 array of word indices (unknown words dropped), plus where each
+    sentence starts. Four bytes a token: 68 MB for text8, where the pairs of one epoch would
+    be gigabytes. Introduced in notebook 04.
+    """
+    parts, starts, n = [], [], 0
+    for sentence in sentences:
+        ids = vocab.encode(sentence)
+        if len(ids):
+            parts.append(ids)
+            starts.append(n)
+            n += len(ids)
+    if not parts:
+        raise Kw2vError("no word of the corpus is in the vocabulary; lower --min-count")
+    return np.concatenate(parts), np.asarray(starts, dtype=np.int64)
+
+
+class SkipGramPipeline:
+    """Batches of (target, 1 true context + k negatives), made per epoch from the encoded corpus.
+
+    Each epoch walks the corpus in order in chunks of ``chunk_tokens`` tokens: subsampling,
+    dynamic windows (:func:`kw2v.pairs.window_pairs`), a shuffle inside the chunk (so a batch
+    mixes many parts of the text), and k negatives per pair from unigram^0.75. Only one chunk's
+    pairs are in memory at a time. Epoch ``e`` uses the random stream ``(seed, e)``, so a run is
+    reproducible and can resume at any epoch. Introduced in notebook 04.
+
+    Parameters
+    ----------
+    ids : ndarray of int32
+        The encoded corpus (:func:`encode_corpus`).
+    counts : ndarray of int
+        Vocabulary counts (``Vocabulary.counts``), for subsampling and the noise distribution.
+    sentence_starts : ndarray of int, optional
+        Token offsets where sentences start; windows do not cross them.
+    window, negative, sample : int, int, float
+        word2vec's ``-window``, ``-negative`` and ``-sample``.
+    batch_size : int
+        (target, context) pairs per batch; each carries ``negative`` negatives.
+    chunk_tokens : int
+        Corpus tokens turned into pairs at a time (memory is about 60 bytes x window x this).
+    seed : int
+    """
+
+    def __init__(
+        self,
+        ids: np.ndarray,
+        counts: np.ndarray,
+        *,
+        sentence_starts: np.ndarray | None = None,
+        window: int = 5,
+        negative: int = 5,
+        sample: float = 1e-3,
+        batch_size: int = 1024,
+        chunk_tokens: int = 100_000,
+        seed: int = 0,
+        noise_power: float = 0.75,
+    ):
+        if window < 1:
+            raise Kw2vError(f"window must be at least 1, got {window}")
+        if negative < 0:
+            raise Kw2vError(f"negative must be >= 0, got {negative}")
+        if batch_size < 1:
+            raise Kw2vError(f"batch size must be at least 1, got {batch_size}")
+        if len(ids) < 2:
+            raise Kw2vError(
+                f"the corpus has {len(ids)} known word(s); at least 2 are needed to make pairs"
+            )
+        self.ids = np.asarray(ids, dtype=np.int32)
+        self.counts = np.asarray(counts)
+        self.starts = (
+            np.zeros(1, np.int64) if sentence_starts is None else np.asarray(sentence_starts)
+        )
+        self.window, self.negative, self.sample = window, negative, sample
+        self.batch_size, self.chunk_tokens, self.seed = batch_size, chunk_tokens, seed
+        self.keep = keep_probabilities(self.counts, sample)
+        self.noise = NoiseSampler(noise_distribution(self.counts, noise_power))
+        self.epoch = 0  # the next epoch :meth:`dataset` will produce
+
+    def expected_pairs(self) -> float:
+        """Expected positive pairs per epoch: kept tokens x (window + 1) for dynamic windows."""
+        kept = float((self.counts * self.keep).sum())
+        return kept * (self.window + 1)
+
+    def steps_per_epoch(self) -> int:
+        """Expected batches per epoch (the exact count varies a little with the random draws)."""
+        return max(1, int(self.expected_pairs() // self.batch_size))
+
+    def batches(self, epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield exactly :meth:`steps_per_epoch` batches ``(targets (B,), contexts (B, 1 + k))``.
+
+        A pass over the corpus makes about that many batches (the draws vary by a fraction of a
+        percent); a fixed count keeps Keras's progress bar, the learning-rate schedule and
+        resumed runs exact. Batches past the count are dropped; missing ones are taken from the
+        start of the next pass.
+        """
+        rng = np.random.default_rng([self.seed, epoch])
+        steps, b = self.steps_per_epoch(), self.batch_size
+        produced = 0
+        while True:
+            for t, c in self._pass_batches(rng, b):
+                yield self._with_negatives(rng, t, c)
+                produced += 1
+                if produced == steps:
+                    return
+
+    def _pass_batches(self, rng, b):
+        """One pass: shuffled pairs chunk by chunk, cut into full batches (the rest carried)."""
+        carry_t = carry_c = np.zeros(0, np.int32)
+        yielded = False
+        for lo in range(0, len(self.ids), self.chunk_tokens):
+            hi = min(lo + self.chunk_tokens, len(self.ids))
+            sent = np.searchsorted(self.starts, np.arange(lo, hi), side="right")
+            t, c = window_pairs(
+                self.ids[lo:hi], self.window, rng, keep=self.keep, sentence_ids=sent
+            )
+            order = rng.permutation(len(t))
+            t = np.concatenate([carry_t, t[order]])
+            c = np.concatenate([carry_c, c[order]])
+            full = len(t) // b * b
+            for i in range(0, full, b):
+                yielded = True
+                yield t[i : i + b], c[i : i + b]
+            carry_t, carry_c = t[full:], c[full:]
+        if not yielded:
+            if not len(carry_t):
+                raise Kw2vError(
+                    "the corpus makes no training pairs; it needs sentences of 2 or more "
+                    "known words (lower --min-count or --sample, or give more text)"
+                )
+            yield carry_t, carry_c  # a tiny corpus: one short batch a pass
+
+    def _with_negatives(self, rng, t, c):
+        negs = self.noise.sample(rng, (len(t), self.negative))
+        return t, np.concatenate([c[:, None], negs], axis=1)
+
+    def dataset(self):
+        """A ``tf.data.Dataset`` of ``({"target", "context"}, labels)``; each pass is a new epoch.
+
+        Labels are ``[1, 0, ..., 0]``: the true context first, then the negatives. The batches
+        are made in a background thread and prefetched, so the second core makes data while
+        the first trains.
+        """
+        import tensorflow as tf
+
+        k1 = self.negative + 1
+
+        def generate():
+            epoch = self.epoch
+            self.epoch += 1
+            yield from self.batches(epoch)
+
+        ds = tf.data.Dataset.from_generator(
+            generate,
+            output_signature=(
+                tf.TensorSpec((None,), tf.int32),
+                tf.TensorSpec((None, k1), tf.int32),
+            ),
+        )
+
+        def to_example(t, c):
+            labels = tf.concat(
+                [tf.ones_like(c[:, :1], tf.float32), tf.zeros_like(c[:, 1:], tf.float32)], axis=1
+            )
+            return {"target": t, "context": c}, labels
+
+        return ds.map(to_example).prefetch(tf.data.AUTOTUNE)
