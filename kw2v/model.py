@@ -75,7 +75,7 @@ def build_skipgram_model(
         1, activation="sigmoid", kernel_initializer="ones", bias_initializer="zeros", name="prob"
     )(dots)
     prob = layers.Reshape((-1,), name="probability")(prob)
-    return keras.Model({"target": target, "context": context}, prob, name=name)
+    return keras.Model([target, context], prob, name=name)
 
 
 def build_softmax_model(vocab_size: int, embedding_dim: int = 50) -> keras.Model:

@@ -1,4 +1,4 @@
-"""Row-wise Adagrad: an optimizer whose cost follows the rows a batch touches, not the table size."""
+"""Row-wise Adagrad: an optimizer whose cost follows the rows a batch touches."""
 
 from __future__ import annotations
 
@@ -50,7 +50,6 @@ class RowAdagrad(keras.optimizers.Optimizer):
                 shape=(v.shape[0],) if len(v.shape) == 2 else v.shape,
                 initializer=start,
                 name="accumulator",
-                reference_variable=v,
             )
             for v in variables
         ]

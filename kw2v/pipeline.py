@@ -1,4 +1,4 @@
-"""The streaming input pipeline: grouped skip-gram examples made fresh each epoch, in bounded memory."""
+"""The streaming input pipeline: grouped skip-gram examples made fresh each epoch."""
 
 from __future__ import annotations
 
@@ -90,12 +90,20 @@ class SkipGramPipeline:
         self.batch_size, self.chunk_tokens, self.seed = batch_size, chunk_tokens, seed
         self.keep = keep_probabilities(self.counts, sample)
         self.noise = NoiseSampler(noise_distribution(self.counts, noise_power))
-        self.epoch = 0  # the next epoch :meth:`dataset` will produce
 
     def expected_pairs(self) -> float:
-        """Expected positive pairs per epoch: kept tokens x (window + 1) for dynamic windows."""
-        kept = float((self.counts * self.keep).sum())
-        return kept * (self.window + 1)
+        """Expected positive pairs per epoch, sentence ends and dynamic windows included.
+
+        A sentence keeping ``K`` tokens after subsampling has ``K - d`` position pairs at
+        distance ``d``, each counted in both directions when the target's window reaches
+        ``d`` (probability ``(w - d + 1) / w``). ``K`` is taken as its expectation.
+        """
+        kept_fraction = float((self.counts * self.keep).sum() / max(self.counts.sum(), 1))
+        lengths = np.diff(np.append(self.starts, len(self.ids))) * kept_fraction
+        w = self.window
+        return float(
+            sum(2 * np.maximum(lengths - d, 0).sum() * (w - d + 1) / w for d in range(1, w + 1))
+        )
 
     def steps_per_epoch(self) -> int:
         """Expected batches per epoch (the exact count varies a little with the random draws)."""
@@ -149,21 +157,25 @@ class SkipGramPipeline:
         negs = self.noise.sample(rng, (len(t), self.negative))
         return t, np.concatenate([c[:, None], negs], axis=1)
 
-    def dataset(self):
-        """A ``tf.data.Dataset`` of ``({"target", "context"}, labels)``; each pass is a new epoch.
+    def dataset(self, start_epoch: int = 0):
+        """A ``tf.data.Dataset`` of ``({"target", "context"}, labels)``, epoch after epoch.
 
-        Labels are ``[1, 0, ..., 0]``: the true context first, then the negatives. The batches
-        are made in a background thread and prefetched, so the second core makes data while
-        the first trains.
+        It never ends: pass ``steps_per_epoch=self.steps_per_epoch()`` to ``fit``, which then
+        takes exactly one epoch of batches per Keras epoch (Keras keeps one iterator across
+        epochs when ``steps_per_epoch`` is set). ``start_epoch`` resumes the random streams
+        of a stopped run. Labels are ``[1, 0, ..., 0]``: the true context first, then the
+        negatives. Batches are made in a background thread and prefetched, so the second core
+        makes data while the first trains.
         """
         import tensorflow as tf
 
         k1 = self.negative + 1
 
         def generate():
-            epoch = self.epoch
-            self.epoch += 1
-            yield from self.batches(epoch)
+            epoch = start_epoch
+            while True:
+                yield from self.batches(epoch)
+                epoch += 1
 
         ds = tf.data.Dataset.from_generator(
             generate,

@@ -18,7 +18,7 @@ class Vocabulary:
     """Words ranked by frequency, with their counts; index 0 is reserved and is not a word.
 
     Ranking by frequency makes index ``i`` the ``i``-th most common word, the assumption behind
-    ``make_sampling_table``. Ties keep first-seen order, as gensim does, so both number the
+    ``make_sampling_table``. Ties are ordered as gensim orders them, so both number a
     vocabulary alike. Introduced in notebook 02.
 
     Parameters
@@ -70,10 +70,10 @@ class Vocabulary:
             counter.update(sentence)
         if not counter:
             raise Kw2vError("the corpus has no words; check the file is not empty")
-        # sorted() is stable: equal counts keep first-seen order (gensim's order too).
-        kept = sorted(
-            ((w, c) for w, c in counter.items() if c >= min_count), key=lambda wc: -wc[1]
-        )
+        # Counter iterates in first-seen order; like gensim, equal counts put the word seen
+        # first last (its lexsort on (-index, -count)), so both number a vocabulary alike.
+        seen = [(w, c, i) for i, (w, c) in enumerate(counter.items()) if c >= min_count]
+        kept = [(w, c) for w, c, _ in sorted(seen, key=lambda wci: (-wci[1], -wci[2]))]
         if not kept:
             top = counter.most_common(1)[0]
             raise Kw2vError(

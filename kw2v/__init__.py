@@ -1,0 +1,71 @@
+"""kw2v: word2vec in Keras 3, the helper package of the kw2v course.
+
+Read top-down the way data flows: ``corpus`` (text → tokens) → ``vocab`` → ``sampling`` and
+``pairs`` (subsampling, negatives, skip-gram pairs) → ``pipeline`` (tf.data) → ``model`` →
+``train`` → ``vectors`` (lookup, file formats) → ``evaluate`` and ``plot``; ``cli`` is the
+command line. Public names are importable from ``kw2v`` itself; TensorFlow loads only when a
+name that needs it is first used.
+"""
+
+import os as _os
+from importlib import import_module as _import_module
+
+# Keep TensorFlow's C++ start-up chatter (CUDA probing on CPU machines) off the console.
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Kw2vError": "errors",
+    "Corpus": "corpus",
+    "tokenize": "corpus",
+    "normalize_text8": "corpus",
+    "iter_sentences": "corpus",
+    "download_text8": "corpus",
+    "wiki_sample_path": "corpus",
+    "Vocabulary": "vocab",
+    "keep_probabilities": "sampling",
+    "noise_distribution": "sampling",
+    "make_sampling_table": "sampling",
+    "NoiseSampler": "sampling",
+    "skipgrams": "pairs",
+    "window_pairs": "pairs",
+    "SkipGramPipeline": "pipeline",
+    "encode_corpus": "pipeline",
+    "build_skipgram_model": "model",
+    "build_softmax_model": "model",
+    "embedding_weights": "model",
+    "couples_to_inputs": "model",
+    "RowAdagrad": "optimizers",
+    "TrainConfig": "config",
+    "train": "train",
+    "compile_skipgram": "train",
+    "model_vectors": "train",
+    "NeighborsCallback": "train",
+    "WordVectors": "vectors",
+    "UnknownWordError": "vectors",
+    "atomic_write": "vectors",
+    "word_pairs": "evaluate",
+    "analogies": "evaluate",
+    "evaluate_all": "evaluate",
+    "format_table": "evaluate",
+    "plot_tsne": "plot",
+    "plot_pca": "plot",
+    "plot_analogy_arrows": "plot",
+    "project_2d": "plot",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    """Import the module that holds ``name`` on first use (PEP 562)."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'kw2v' has no attribute {name!r}")
+    value = getattr(_import_module(f"kw2v.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted([*globals(), *_EXPORTS])

@@ -1,0 +1,50 @@
+"""Training options in one light dataclass (no TensorFlow import), shared by the API and CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from kw2v.errors import Kw2vError
+
+
+@dataclasses.dataclass
+class TrainConfig:
+    """Every knob of a training run, with the defaults chosen by measurement (see README).
+
+    ``batch_size`` counts (target, context) pairs; each also carries ``negative`` negatives.
+    Introduced in notebook 04.
+    """
+
+    dim: int = 100
+    window: int = 5
+    negative: int = 5
+    min_count: int = 5
+    max_vocab: int | None = None
+    sample: float = 1e-3
+    epochs: int = 5
+    batch_size: int = 1024
+    learning_rate: float = 0.1
+    shared_embedding: bool = False
+    seed: int = 0
+    steps_per_execution: int = 32
+    jit_compile: bool = True
+
+    def validate(self) -> TrainConfig:
+        """Raise :class:`Kw2vError` naming the option and a valid range for a bad value."""
+        checks = [
+            ("dim", self.dim >= 1, "at least 1"),
+            ("window", self.window >= 1, "at least 1"),
+            ("negative", self.negative >= 0, "0 or more"),
+            ("min_count", self.min_count >= 1, "at least 1"),
+            ("max_vocab", self.max_vocab is None or self.max_vocab >= 1, "at least 1"),
+            ("sample", self.sample >= 0, "0 or more (0 turns subsampling off)"),
+            ("epochs", self.epochs >= 1, "at least 1"),
+            ("batch_size", self.batch_size >= 1, "at least 1"),
+            ("learning_rate", self.learning_rate > 0, "above 0"),
+            ("steps_per_execution", self.steps_per_execution >= 1, "at least 1"),
+        ]
+        for name, ok, valid in checks:
+            if not ok:
+                option = "--" + name.replace("_", "-")
+                raise Kw2vError(f"{option} must be {valid}, got {getattr(self, name)}")
+        return self

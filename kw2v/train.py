@@ -1,0 +1,241 @@
+"""Training: corpus → vocabulary → streaming pairs → Keras model → ``fit`` → vectors."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import keras
+
+from kw2v.config import TrainConfig
+from kw2v.errors import Kw2vError
+from kw2v.model import build_skipgram_model, embedding_weights
+from kw2v.optimizers import RowAdagrad
+from kw2v.pipeline import SkipGramPipeline, encode_corpus
+from kw2v.vectors import WordVectors, atomic_write
+from kw2v.vocab import Vocabulary
+
+
+def compile_skipgram(
+    model: keras.Model,
+    learning_rate: float = 0.1,
+    *,
+    jit_compile: bool = True,
+    steps_per_execution: int = 32,
+) -> keras.Model:
+    """Compile for speed: row-wise sparse Adagrad, binary cross-entropy, XLA, 32 steps per call.
+
+    ``steps_per_execution`` runs many steps inside one graph call, so Python is not in the
+    loop per batch; XLA fuses the gathers, dots and scatters of one step. Introduced in
+    notebook 04.
+    """
+    model.compile(
+        optimizer=RowAdagrad(learning_rate),
+        loss="binary_crossentropy",
+        jit_compile=jit_compile,
+        steps_per_execution=steps_per_execution,
+    )
+    return model
+
+
+def model_vectors(model: keras.Model, vocab: Vocabulary) -> WordVectors:
+    """The target embedding as :class:`WordVectors` (the reserved index 0 left out)."""
+    weights = embedding_weights(model, "target")
+    return WordVectors(vocab.words[1:], weights[1:], counts=vocab.counts[1:].tolist())
+
+
+class NeighborsCallback(keras.callbacks.Callback):
+    """Print the nearest neighbours of a few probe words at the end of each epoch.
+
+    Watching "king" gather "queen" and "prince" is the quickest check that training works.
+    Introduced in notebook 03.
+
+    Parameters
+    ----------
+    vocab : Vocabulary
+    words : sequence of str
+        Probe words; those not in the vocabulary are skipped.
+    topn : int
+    every : int
+        Print every ``every`` epochs.
+    """
+
+    def __init__(self, vocab: Vocabulary, words: Sequence[str], topn: int = 5, every: int = 1):
+        super().__init__()
+        self.vocab, self.topn, self.every = vocab, topn, every
+        self.words = [w for w in words if w in vocab]
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self.words or (epoch + 1) % self.every:
+            return
+        wv = model_vectors(self.model, self.vocab)
+        for word in self.words:
+            near = ", ".join(w for w, _ in wv.most_similar(word, topn=self.topn))
+            print(f"  epoch {epoch + 1}: {word} → {near}", flush=True)
+
+
+@dataclasses.dataclass
+class TrainResult:
+    """What :func:`train` returns: the model, its vocabulary, the vectors and the loss history."""
+
+    model: keras.Model
+    vocab: Vocabulary
+    vectors: WordVectors
+    history: dict[str, list[float]]
+    config: TrainConfig
+    tokens: int
+    seconds: float
+
+    @property
+    def words_per_second(self) -> float:
+        """Corpus tokens (after dropping rare words) times epochs, per second of training."""
+        return self.tokens * self.config.epochs / max(self.seconds, 1e-9)
+
+
+def train(
+    corpus: Iterable[Sequence[str]],
+    config: TrainConfig | None = None,
+    *,
+    out_dir: str | os.PathLike | None = None,
+    probe_words: Sequence[str] = (),
+    callbacks: Sequence[keras.callbacks.Callback] = (),
+    verbose: int | str = "auto",
+    **overrides,
+) -> TrainResult:
+    """Train skip-gram with negative sampling on a corpus with ``model.fit``.
+
+    Parameters
+    ----------
+    corpus : iterable of list of str
+        Re-iterable sentences, e.g. :class:`kw2v.Corpus`; read twice (count, then encode).
+    config : TrainConfig, optional
+        Defaults if omitted; keyword ``overrides`` replace single fields (``epochs=1``).
+    out_dir : path, optional
+        If given: ``vectors.bin`` (word2vec binary), ``vocab.tsv``, ``config.json``,
+        ``history.json`` and ``model.keras`` are written there.
+    probe_words : sequence of str
+        Print their nearest neighbours after each epoch.
+    verbose : "auto", 0, 1 or 2
+        "auto": a progress bar on a terminal, else one line per epoch.
+
+    Returns
+    -------
+    TrainResult
+
+    Raises
+    ------
+    Kw2vError
+        Bad options, an empty corpus, no word reaching ``min_count``. Introduced in
+        notebook 04.
+    """
+    config = dataclasses.replace(config or TrainConfig(), **overrides).validate()
+    if verbose == "auto":
+        verbose = 1 if sys.stdout.isatty() else 2
+    out = _prepare_out_dir(out_dir)
+    keras.utils.set_random_seed(config.seed)
+
+    vocab = Vocabulary.build(corpus, min_count=config.min_count, max_size=config.max_vocab)
+    ids, starts = encode_corpus(corpus, vocab)
+    if verbose:
+        print(
+            f"vocabulary: {len(vocab) - 1:,} words seen {config.min_count}+ times, "
+            f"covering {len(ids):,} tokens",
+            flush=True,
+        )
+    pipeline = SkipGramPipeline(
+        ids,
+        vocab.counts,
+        sentence_starts=starts,
+        window=config.window,
+        negative=config.negative,
+        sample=config.sample,
+        batch_size=config.batch_size,
+        seed=config.seed,
+    )
+    model = build_skipgram_model(len(vocab), config.dim, shared_embedding=config.shared_embedding)
+    compile_skipgram(
+        model,
+        config.learning_rate,
+        jit_compile=config.jit_compile,
+        steps_per_execution=min(config.steps_per_execution, pipeline.steps_per_epoch()),
+    )
+    all_callbacks = list(callbacks)
+    if probe_words:
+        all_callbacks.append(NeighborsCallback(vocab, probe_words))
+
+    start = time.perf_counter()
+    history = model.fit(
+        pipeline.dataset(),
+        epochs=config.epochs,
+        steps_per_epoch=pipeline.steps_per_epoch(),
+        callbacks=all_callbacks,
+        verbose=verbose,
+        shuffle=False,  # the pipeline shuffles within each chunk
+    )
+    seconds = time.perf_counter() - start
+    result = TrainResult(
+        model=model,
+        vocab=vocab,
+        vectors=model_vectors(model, vocab),
+        history={k: [float(v) for v in vals] for k, vals in history.history.items()},
+        config=config,
+        tokens=len(ids),
+        seconds=seconds,
+    )
+    if verbose:
+        print(
+            f"trained {config.epochs} epoch(s) in {seconds:.1f} s, "
+            f"{result.words_per_second:,.0f} words/s",
+            flush=True,
+        )
+    if out is not None:
+        save_run(result, out)
+    return result
+
+
+def _prepare_out_dir(out_dir) -> Path | None:
+    """Create the output folder up front, so a bad path fails before training, not after."""
+    if out_dir is None:
+        return None
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".kw2v-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise Kw2vError(
+            f"cannot write to output folder {out}: {e.strerror or e}; choose another --out"
+        ) from None
+    return out
+
+
+def save_run(result: TrainResult, out: Path) -> None:
+    """Write the vectors and everything needed to reload or inspect the run."""
+    result.vectors.save_word2vec(out / "vectors.bin", binary=True)
+    result.vocab.save(out / "vocab.tsv")
+    meta = {
+        "config": dataclasses.asdict(result.config),
+        "tokens": result.tokens,
+        "seconds": round(result.seconds, 3),
+        "words_per_second": round(result.words_per_second),
+        "history": result.history,
+    }
+    with atomic_write(out / "run.json", mode="w") as f:
+        json.dump(meta, f, indent=2)
+    tmp = out / "model.tmp.keras"
+    result.model.save(tmp)
+    os.replace(tmp, out / "model.keras")
+
+
+def load_run(out_dir: str | os.PathLike) -> tuple[WordVectors, dict]:
+    """The vectors and the run record written by :func:`train` with ``out_dir``."""
+    out = Path(out_dir)
+    vectors = WordVectors.load_word2vec(out / "vectors.bin", binary=True)
+    meta = json.loads((out / "run.json").read_text()) if (out / "run.json").exists() else {}
+    return vectors, meta
