@@ -1,0 +1,41 @@
+"""Shared fixtures: a small corpus with planted structure, and quiet TensorFlow."""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+import pytest
+
+GROUPS = 4
+GROUP_WORDS = 8
+
+
+def planted_sentences(n_sentences: int = 1500, length: int = 8, seed: int = 0):
+    """Sentences whose words all come from one of four topic groups ("a0".."a7", "b0"...).
+
+    Words of a group only ever share contexts with their own group, so after training each
+    word's nearest neighbours must be its group mates: a known answer for training.
+    """
+    rng = np.random.default_rng(seed)
+    names = "abcd"
+    out = []
+    for _ in range(n_sentences):
+        g = names[rng.integers(GROUPS)]
+        out.append([f"{g}{i}" for i in rng.integers(GROUP_WORDS, size=length)])
+    return out
+
+
+@pytest.fixture(scope="session")
+def planted():
+    return planted_sentences()
+
+
+def group_purity(wv, topn: int = 5) -> float:
+    """Fraction of each planted word's top neighbours that share its group letter."""
+    hits = total = 0
+    for word in wv.words:
+        for other, _ in wv.most_similar(word, topn=topn):
+            hits += other[0] == word[0]
+            total += 1
+    return hits / total

@@ -1,0 +1,99 @@
+"""The command line: every command on a small trained run, and user errors as one line, exit 2."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import planted_sentences
+
+from kw2v.cli import main
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    """A corpus file and a short `train` run on it, shared by the tests below."""
+    root = tmp_path_factory.mktemp("cli")
+    corpus = root / "planted.txt"
+    corpus.write_text("\n".join(" ".join(s) for s in planted_sentences()) + "\n")
+    out = root / "run"
+    argv = [
+        "train",
+        "--corpus",
+        str(corpus),
+        "--out",
+        str(out),
+        "--epochs",
+        "2",
+        "--dim",
+        "16",
+        "--min-count",
+        "1",
+        "--sample",
+        "0",
+        "--batch-size",
+        "256",
+    ]
+    assert main(argv) == 0
+    return out
+
+
+def _cli(*args, timeout=120):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    return subprocess.run(
+        [sys.executable, "-m", "kw2v", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+def test_train_writes_vectors_that_gensim_loads(run_dir):
+    from gensim.models import KeyedVectors
+
+    kv = KeyedVectors.load_word2vec_format(run_dir / "vectors.bin", binary=True)
+    assert len(kv) == 32 and kv.vector_size == 16
+    assert kv.most_similar("a1", topn=1)[0][0].startswith("a")
+
+
+def test_neighbors_evaluate_plot_export(run_dir, tmp_path, capsys):
+    assert main(["neighbors", str(run_dir), "a1", "c2", "--topn", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("a1: a") and "\nc2: c" in out
+    assert main(["evaluate", str(run_dir / "vectors.bin"), "--json"]) == 0
+    assert '"ws353"' in capsys.readouterr().out
+    assert main(["plot", str(run_dir), "--out", str(tmp_path / "p.png"), "--method", "pca"]) == 0
+    assert (tmp_path / "p.png").read_bytes()[:4] == b"\x89PNG"
+    assert (
+        main(
+            ["export", str(run_dir), "--format", "word2vec-text", "--out", str(tmp_path / "v.txt")]
+        )
+        == 0
+    )
+    assert (tmp_path / "v.txt").read_text().startswith("32 16\n")
+    assert main(["export", str(run_dir), "--format", "projector", "--out", str(tmp_path)]) == 0
+    assert len((tmp_path / "metadata.tsv").read_text().splitlines()) == 32
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["train", "--corpus", "/no/such/file.txt", "--out", "X"], "not found"),
+        (["train", "--corpus", "wiki-sample", "--out", "X", "--window", "0"], "--window"),
+        (["train", "--corpus", "wiki-sample", "--out", "X", "--epochs", "-1"], "--epochs"),
+        (["neighbors", "/no/such/vectors.bin", "king"], "not found"),
+    ],
+)
+def test_user_errors_one_line_exit_2_no_traceback(args, message):
+    proc = _cli(*args)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and lines[0].startswith("kw2v: error:")
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_unknown_word_suggests_close_ones(run_dir, capsys):
+    assert main(["neighbors", str(run_dir), "a11"]) == 2
+    err = capsys.readouterr().err
+    assert "'a11'" in err and "a1" in err and err.count("\n") == 1

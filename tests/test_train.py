@@ -1,0 +1,82 @@
+import keras
+import numpy as np
+import pytest
+from conftest import group_purity
+
+from kw2v import Kw2vError, TrainConfig, WordVectors, train
+
+
+def _train(planted, **kw):
+    kw = {
+        "dim": 16,
+        "epochs": 4,
+        "min_count": 1,
+        "sample": 0,
+        "batch_size": 256,
+        "window": 3,
+        "verbose": 0,
+        **kw,
+    }
+    return train(planted, **kw)
+
+
+def test_recovers_planted_groups(planted):
+    result = _train(planted)
+    assert len(result.vectors) == 32
+    assert group_purity(result.vectors) > 0.9
+    assert result.history["loss"][-1] < result.history["loss"][0]
+
+
+def test_shared_embedding_also_recovers_groups(planted):
+    assert group_purity(_train(planted, shared_embedding=True).vectors) > 0.85
+
+
+def test_same_seed_same_vectors(planted):
+    a = _train(planted, epochs=1, seed=7).vectors.vectors
+    b = _train(planted, epochs=1, seed=7).vectors.vectors
+    c = _train(planted, epochs=1, seed=8).vectors.vectors
+    np.testing.assert_allclose(a, b, atol=1e-6)
+    assert not np.allclose(a, c)
+
+
+def test_out_dir_files_reload(planted, tmp_path):
+    from gensim.models import KeyedVectors
+
+    result = _train(planted, epochs=1, out_dir=tmp_path / "run")
+    run = tmp_path / "run"
+    kv = KeyedVectors.load_word2vec_format(run / "vectors.bin", binary=True)
+    assert kv.index_to_key == result.vectors.words
+    np.testing.assert_allclose(kv.vectors, result.vectors.vectors)
+    assert WordVectors.load_word2vec(run / "vectors.bin").words == result.vectors.words
+    model = keras.models.load_model(run / "model.keras", safe_mode=True)
+    assert model.count_params() == result.model.count_params()
+    assert (run / "vocab.tsv").read_text().count("\n") == 32
+
+
+def test_probe_words_print_neighbours(planted, capsys):
+    _train(planted, epochs=1, probe_words=["a1", "nope"])
+    out = capsys.readouterr().out
+    assert "a1 →" in out and "nope" not in out
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("window", 0),
+        ("negative", -1),
+        ("dim", 0),
+        ("epochs", 0),
+        ("sample", -0.1),
+        ("batch_size", 0),
+    ],
+)
+def test_bad_options_name_the_option(field, value):
+    with pytest.raises(Kw2vError, match="--" + field.replace("_", "-")):
+        TrainConfig(**{field: value}).validate()
+
+
+def test_unwritable_out_dir_fails_before_training(planted, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(Kw2vError, match="cannot write"):
+        _train(planted, out_dir=blocker / "sub")
