@@ -150,8 +150,10 @@ def window_pairs(
     spans = rng.integers(1, window + 1, size=n) if dynamic else np.full(n, window)
     targets, contexts = [], []
     for off in range(1, min(window, n - 1) + 1):
-        same = np.ones(n - off, bool) if sentence_ids is None else (
-            sentence_ids[:-off] == sentence_ids[off:]
+        same = (
+            np.ones(n - off, bool)
+            if sentence_ids is None
+            else (sentence_ids[:-off] == sentence_ids[off:])
         )
         fwd = same & (spans[:-off] >= off)  # target i, context i + off
         bwd = same & (spans[off:] >= off)  # target i + off, context i
