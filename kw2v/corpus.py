@@ -515,19 +515,14 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _write_atomically(target: Path, lines: Iterator[str]) -> None:
-    """Write lines to a temporary file beside ``target``, then rename it into place.
+    """Write lines with :func:`kw2v.vectors.atomic_write` (temporary file, fsync, rename).
 
     A crash or Ctrl-C midway leaves no half-written ``target`` that a later run would trust.
     """
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{target.name}.", suffix=".part")
-    try:
-        with open(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.writelines(lines)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    from kw2v.vectors import atomic_write
+
+    with atomic_write(target, "w") as out:
+        out.writelines(lines)
 
 
 def wiki_sample_path(data_dir: str | os.PathLike[str] | None = None) -> Path:

@@ -25,7 +25,7 @@ from kw2v.errors import Kw2vError
 if TYPE_CHECKING:
     from gensim.models import KeyedVectors
 
-__all__ = ["UnknownWordError", "WordVectors", "atomic_write"]
+__all__ = ["UnknownWordError", "WordVectors", "atomic_path", "atomic_write"]
 
 # A word in the word2vec formats ends at the first space and a text row ends at a newline,
 # so words holding any of these cannot be written and read back.
@@ -113,6 +113,45 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[
             yield f
             f.flush()
             os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_directory(target.parent)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path to save to, renamed over `path` when the ``with`` block ends.
+
+    :func:`atomic_write` for libraries that write a file by name (``model.save(...)``,
+    ``model.save_weights(...)``): the temporary name is hidden, sits in the same directory and
+    ends with the same suffixes as `path`, so checks such as Keras's ``.keras`` or
+    ``.weights.h5`` pass. The file is synced to disk before the rename; if the block raises,
+    `path` is left as it was and the temporary file is removed. Introduced in notebook 04.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to (re)write; missing parent directories are created.
+
+    Yields
+    ------
+    pathlib.Path
+        Where to write instead of `path`.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    suffixes = "".join(target.suffixes)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp{suffixes}")
+    try:
+        yield tmp
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
