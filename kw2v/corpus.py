@@ -236,10 +236,7 @@ class _CorpusReader(io.TextIOWrapper):
         try:
             result = method(*args)
         except _READ_ERRORS as exc:
-            raise Kw2vError(
-                f"could not read {self._kw2v_path}: {exc}; the file is damaged or its name "
-                "ends in the wrong suffix (.gz, .bz2, .xz, .zip); re-download or re-compress it"
-            ) from exc
+            raise _damaged(self._kw2v_path, exc) from exc
         if not self._kw2v_warned and _replaced_so_far() != before:
             self._kw2v_warned = True
             warnings.warn(
@@ -260,6 +257,13 @@ class _CorpusReader(io.TextIOWrapper):
         return self._kw2v_call(super().__next__)
 
 
+def _damaged(path: Path, exc: BaseException) -> Kw2vError:
+    return Kw2vError(
+        f"could not read {path}: {exc}; the file is damaged or its name ends in the wrong "
+        "suffix (.gz, .bz2, .xz, .zip); re-download or re-compress it"
+    )
+
+
 def _not_found(path: Path | str) -> Kw2vError:
     return Kw2vError(
         f"corpus file not found: {path}; give a text file, .gz/.bz2/.xz/.zip, "
@@ -278,8 +282,78 @@ def _zip_member(zf: zipfile.ZipFile, path: Path) -> str:
     return names[0]
 
 
+# How much of a file's (decompressed) start is looked at to tell text from binary, as git
+# and grep do; and the share of undecodable bytes above which it is not taken for UTF-8 text.
+_SNIFF_BYTES = 8192
+_MAX_UNDECODABLE = 0.25
+# Compressed data behind a plain-text name: the suffix that would make kw2v read it.
+_MAGIC_SUFFIXES = (
+    (b"\x1f\x8b", ".gz"),
+    (b"BZh", ".bz2"),
+    (b"\xfd7zXZ\x00", ".xz"),
+    (b"PK\x03\x04", ".zip"),
+)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _open_binary(resolved: Path) -> io.BufferedIOBase:
+    """The file's bytes, decompressed as its suffix says (a zip: its one member)."""
+    suffix = resolved.suffix.lower()
+    if suffix == ".gz":
+        return gzip.open(resolved, "rb")
+    if suffix == ".bz2":
+        return bz2.open(resolved, "rb")
+    if suffix in (".xz", ".lzma"):
+        return lzma.open(resolved, "rb")
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(resolved) as zf:  # the open member keeps the file open
+                return zf.open(_zip_member(zf, resolved))
+        except zipfile.BadZipFile as exc:
+            raise Kw2vError(f"{resolved} is not a valid zip file ({exc}); re-download it") from exc
+    return open(resolved, "rb")
+
+
+def _check_text(head: bytes, path: str | os.PathLike[str], suffix: str) -> None:
+    """Refuse a file whose first bytes show it is empty, binary, or not UTF-8 at all.
+
+    A few undecodable bytes in a text (say a Latin-1 "é") are replaced and warned about when
+    the file is read; a file that starts with NUL bytes, or in which a quarter of the first
+    8 KiB is not UTF-8, would only train on garbage, so it is refused here with the fix.
+    """
+    if not head:
+        raise Kw2vError(f"corpus file is empty: {path}; give a file with some text in it")
+    if head.startswith(_UTF16_BOMS):
+        raise Kw2vError(
+            f"{path} is UTF-16 text; kw2v reads UTF-8: convert it first, e.g. "
+            f"iconv -f utf-16 -t utf-8 {path} > corpus.txt"
+        )
+    if suffix not in (".gz", ".bz2", ".xz", ".lzma", ".zip"):
+        for magic, right in _MAGIC_SUFFIXES:
+            if head.startswith(magic):
+                raise Kw2vError(
+                    f"{path} is {right[1:]}-compressed but its name does not end in {right}; "
+                    f"rename it to end in {right}"
+                )
+    if b"\x00" in head:
+        raise Kw2vError(
+            f"{path} looks like a binary file, not text: it holds NUL bytes (UTF-16 text "
+            "does too: convert it to UTF-8); give a UTF-8 text file, plain or .gz/.bz2/.xz/.zip"
+        )
+    # A multi-byte character cut by the end of the sample is not counted as an error.
+    text = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(head, final=False)
+    bad = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    if bad > _MAX_UNDECODABLE * len(head):
+        raise Kw2vError(
+            f"{path} is not UTF-8 text ({bad * 100 // len(head)}% of its first "
+            f"{len(head):,} bytes are not UTF-8): if it is text in another encoding, convert "
+            f"it, e.g. iconv -f latin1 -t utf-8 {path} > corpus.txt; if it is binary, give a "
+            "text file"
+        )
+
+
 def _check_file(path: str | os.PathLike[str]) -> Path:
-    """Resolve a corpus path and fail early, with a fix, if it cannot be read."""
+    """Resolve a corpus path and fail early, with a fix, if it cannot be read as text."""
     resolved = Path(path).expanduser()
     if not resolved.exists():
         raise _not_found(path)
@@ -288,12 +362,21 @@ def _check_file(path: str | os.PathLike[str]) -> Path:
             f"corpus path is a directory: {path}; give one text file (or .gz/.bz2/.xz/.zip); "
             "to train on several files, concatenate them into one"
         )
-    if resolved.suffix.lower() == ".zip":
+    try:
+        binary = _open_binary(resolved)
+    except PermissionError as exc:
+        raise Kw2vError(
+            f"cannot read corpus file {path}: {exc.strerror}; check its permissions "
+            f"(e.g. chmod a+r {path})"
+        ) from exc
+    except OSError as exc:
+        raise Kw2vError(f"cannot open corpus file {path}: {exc.strerror or exc}") from exc
+    with binary:
         try:
-            with zipfile.ZipFile(resolved) as zf:
-                _zip_member(zf, resolved)
-        except zipfile.BadZipFile as exc:
-            raise Kw2vError(f"{path} is not a valid zip file ({exc}); re-download it") from exc
+            head = binary.read(_SNIFF_BYTES)
+        except _READ_ERRORS as exc:
+            raise _damaged(resolved, exc) from exc
+    _check_text(head, path, resolved.suffix.lower())
     return resolved
 
 
@@ -302,9 +385,12 @@ def open_text(path: str | os.PathLike[str]) -> Iterator[TextIO]:
     """Open a corpus file as text, whatever its compression.
 
     The format follows the file name: ``.gz``, ``.bz2``, ``.xz`` (or ``.lzma``), ``.zip``
-    with exactly one member (the layout of text8.zip), else plain text. Text is decoded as
-    UTF-8; bytes that are not UTF-8 become U+FFFD with one :class:`UnicodeWarning` per file,
-    because one bad byte should not stop a long training run. Line endings become ``"\\n"``.
+    with exactly one member (the layout of text8.zip), else plain text. A zip member is only
+    ever streamed, never extracted, so a member name such as ``../../x`` writes nothing.
+    Text is decoded as UTF-8; bytes that are not UTF-8 become U+FFFD with one
+    :class:`UnicodeWarning` per file, because one bad byte should not stop a long training
+    run. A file that is empty, binary (NUL bytes), UTF-16, or mostly not UTF-8 is refused.
+    Line endings become ``"\\n"``.
 
     Introduced in notebook 04.
 
@@ -321,24 +407,13 @@ def open_text(path: str | os.PathLike[str]) -> Iterator[TextIO]:
     Raises
     ------
     Kw2vError
-        If the file is missing, is a directory, is a zip without exactly one member, or is
-        damaged.
+        If the file is missing, unreadable, empty, binary, a directory, a zip without
+        exactly one member, or damaged.
     """
     resolved = _check_file(path)
-    suffix = resolved.suffix.lower()
-    with contextlib.ExitStack() as stack:
-        if suffix == ".gz":
-            binary = gzip.open(resolved, "rb")
-        elif suffix == ".bz2":
-            binary = bz2.open(resolved, "rb")
-        elif suffix in (".xz", ".lzma"):
-            binary = lzma.open(resolved, "rb")
-        elif suffix == ".zip":
-            zf = stack.enter_context(zipfile.ZipFile(resolved))
-            binary = zf.open(_zip_member(zf, resolved))
-        else:
-            binary = open(resolved, "rb")  # closed with the reader below
-        yield stack.enter_context(_CorpusReader(binary, resolved))
+    binary = _open_binary(resolved)
+    with _CorpusReader(binary, resolved) as reader:  # closes the binary stream too
+        yield reader
 
 
 def _positive(name: str, value: int) -> None:

@@ -103,8 +103,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[
     """
     if mode not in ("wb", "w"):
         raise Kw2vError(f"atomic_write mode must be 'wb' or 'w', not {mode!r}")
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = _writable_target(path)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     text_options = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
     try:
@@ -141,8 +140,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     pathlib.Path
         Where to write instead of `path`.
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = _writable_target(path)
     suffixes = "".join(target.suffixes)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp{suffixes}")
     try:
@@ -158,6 +156,15 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
             tmp.unlink()
         raise
     _fsync_directory(target.parent)
+
+
+def _writable_target(path: str | os.PathLike[str]) -> Path:
+    """`path` as a Path, its parent folders created; a folder in its place is refused."""
+    target = Path(path)
+    if target.is_dir():
+        raise Kw2vError(f"{target} is a folder; give the path of a file to write")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
 
 
 def _fsync_directory(directory: Path) -> None:
