@@ -55,6 +55,14 @@ class SkipGramPipeline:
     chunk_tokens : int
         Corpus tokens turned into pairs at a time (memory is about 60 bytes x window x this).
     seed : int
+
+    Attributes
+    ----------
+    steps_multiple : int
+        :meth:`steps_per_epoch` is rounded up to a multiple of this (default 1). Keras runs
+        whole executions of ``steps_per_execution`` steps, so :func:`kw2v.train.train` sets it
+        to that: otherwise each Keras epoch would take a few batches of the next pipeline
+        epoch, and a resumed run would not continue the stream where the stopped one was.
     """
 
     def __init__(
@@ -88,6 +96,7 @@ class SkipGramPipeline:
         )
         self.window, self.negative, self.sample = window, negative, sample
         self.batch_size, self.chunk_tokens, self.seed = batch_size, chunk_tokens, seed
+        self.steps_multiple = 1
         self.keep = keep_probabilities(self.counts, sample)
         self.noise = NoiseSampler(noise_distribution(self.counts, noise_power))
 
@@ -106,8 +115,10 @@ class SkipGramPipeline:
         )
 
     def steps_per_epoch(self) -> int:
-        """Expected batches per epoch (the exact count varies a little with the random draws)."""
-        return max(1, int(self.expected_pairs() // self.batch_size))
+        """Expected batches per epoch (the exact count varies a little with the random draws),
+        rounded up to a multiple of :attr:`steps_multiple`."""
+        steps = max(1, int(self.expected_pairs() // self.batch_size))
+        return -(-steps // self.steps_multiple) * self.steps_multiple
 
     def batches(self, epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield exactly :meth:`steps_per_epoch` batches ``(targets (B,), contexts (B, 1 + k))``.
@@ -170,12 +181,17 @@ class SkipGramPipeline:
         import tensorflow as tf
 
         k1 = self.negative + 1
+        self.failure = None
 
         def generate():
             epoch = start_epoch
-            while True:
-                yield from self.batches(epoch)
-                epoch += 1
+            try:
+                while True:
+                    yield from self.batches(epoch)
+                    epoch += 1
+            except Exception as e:  # tf.data would wrap it; kept for the caller (kw2v.train)
+                self.failure = e
+                raise
 
         ds = tf.data.Dataset.from_generator(
             generate,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -12,12 +13,13 @@ from pathlib import Path
 
 import keras
 
+from kw2v.checkpoint import RunBackup, prepare_out_dir
 from kw2v.config import TrainConfig
 from kw2v.errors import Kw2vError
 from kw2v.model import build_skipgram_model, embedding_weights
 from kw2v.optimizers import RowAdagrad
 from kw2v.pipeline import SkipGramPipeline, encode_corpus
-from kw2v.vectors import WordVectors, atomic_write
+from kw2v.vectors import WordVectors, atomic_path, atomic_write
 from kw2v.vocab import Vocabulary
 
 
@@ -116,8 +118,10 @@ def train(
     config : TrainConfig, optional
         Defaults if omitted; keyword ``overrides`` replace single fields (``epochs=1``).
     out_dir : path, optional
-        If given: ``vectors.bin`` (word2vec binary), ``vocab.tsv``, ``config.json``,
-        ``history.json`` and ``model.keras`` are written there.
+        If given: ``vectors.bin`` (word2vec binary), ``vocab.tsv``, ``run.json`` and
+        ``model.keras`` are written there, and a checkpoint after every epoch in
+        ``out_dir/backup/`` (see :mod:`kw2v.checkpoint`): run again with the same
+        ``out_dir`` after an interruption and training resumes at the last finished epoch.
     probe_words : sequence of str
         Print their nearest neighbours after each epoch.
     verbose : "auto", 0, 1 or 2
@@ -130,16 +134,19 @@ def train(
     Raises
     ------
     Kw2vError
-        Bad options, an empty corpus, no word reaching ``min_count``. Introduced in
-        notebook 04.
+        Bad options, an empty corpus, no word reaching ``min_count``, no training pairs, an
+        output folder holding a stopped run with other options. Introduced in notebook 04.
     """
     config = dataclasses.replace(config or TrainConfig(), **overrides).validate()
     if verbose == "auto":
         verbose = 1 if sys.stdout.isatty() else 2
-    out = _prepare_out_dir(out_dir)
+    out = prepare_out_dir(out_dir)
+    backup = RunBackup(out, config) if out is not None else None  # a stopped run to resume?
     keras.utils.set_random_seed(config.seed)
 
     vocab = Vocabulary.build(corpus, min_count=config.min_count, max_size=config.max_vocab)
+    if backup is not None:
+        vocab = backup.vocabulary(vocab)  # the stopped run's numbering, checked to match
     ids, starts = encode_corpus(corpus, vocab)
     if verbose:
         print(
@@ -157,32 +164,59 @@ def train(
         batch_size=config.batch_size,
         seed=config.seed,
     )
+    _check_pairs(pipeline)
+    # Keras runs whole executions: an epoch that is not a multiple of steps_per_execution
+    # would eat into the next epoch's random stream, and resuming would not be exact.
+    pipeline.steps_multiple = min(config.steps_per_execution, pipeline.steps_per_epoch())
     model = build_skipgram_model(len(vocab), config.dim, shared_embedding=config.shared_embedding)
     compile_skipgram(
         model,
         config.learning_rate,
         jit_compile=config.jit_compile,
-        steps_per_execution=min(config.steps_per_execution, pipeline.steps_per_epoch()),
+        steps_per_execution=pipeline.steps_multiple,
     )
     all_callbacks = list(callbacks)
     if probe_words:
         all_callbacks.append(NeighborsCallback(vocab, probe_words))
 
+    # --- checkpoints: resume a stopped run, save after every epoch (kw2v.checkpoint)
+    done, past, past_seconds = 0, {}, 0.0
+    if backup is not None:
+        backup.start(vocab)
+        backup.restore(model)
+        all_callbacks.append(backup.callback())
+        done, past, past_seconds = backup.epochs_done, backup.history, backup.seconds
+        if backup.resuming and verbose:
+            print(
+                f"resuming from epoch {done + 1} of {config.epochs}: {done} epoch(s) restored "
+                f"from {backup.folder}"
+                if done < config.epochs
+                else f"resuming: all {done} epochs were done; writing the results",
+                flush=True,
+            )
+
     start = time.perf_counter()
-    history = model.fit(
-        pipeline.dataset(),
-        epochs=config.epochs,
-        steps_per_epoch=pipeline.steps_per_epoch(),
-        callbacks=all_callbacks,
-        verbose=verbose,
-        shuffle=False,  # the pipeline shuffles within each chunk
-    )
-    seconds = time.perf_counter() - start
+    new_history = {}
+    if done < config.epochs:
+        with _pipeline_errors(pipeline):
+            new_history = model.fit(
+                pipeline.dataset(start_epoch=done),
+                epochs=config.epochs,
+                initial_epoch=done,
+                steps_per_epoch=pipeline.steps_per_epoch(),
+                callbacks=all_callbacks,
+                verbose=verbose,
+                shuffle=False,  # the pipeline shuffles within each chunk
+            ).history
+    seconds = past_seconds + time.perf_counter() - start
+    history = {k: list(vals) for k, vals in past.items()}
+    for k, vals in new_history.items():
+        history.setdefault(k, []).extend(float(v) for v in vals)
     result = TrainResult(
         model=model,
         vocab=vocab,
         vectors=model_vectors(model, vocab),
-        history={k: [float(v) for v in vals] for k, vals in history.history.items()},
+        history=history,
         config=config,
         tokens=len(ids),
         seconds=seconds,
@@ -195,24 +229,33 @@ def train(
         )
     if out is not None:
         save_run(result, out)
+        if backup is not None:
+            backup.finish()
     return result
 
 
-def _prepare_out_dir(out_dir) -> Path | None:
-    """Create the output folder up front, so a bad path fails before training, not after."""
-    if out_dir is None:
-        return None
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".kw2v-write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as e:
+def _check_pairs(pipeline: SkipGramPipeline) -> None:
+    """Refuse, before ``fit``, a corpus too short to make a batch of training pairs."""
+    expected = pipeline.expected_pairs()
+    if expected < 1:
         raise Kw2vError(
-            f"cannot write to output folder {out}: {e.strerror or e}; choose another --out"
-        ) from None
-    return out
+            f"the corpus makes about {expected:.2f} training pairs per epoch, too few to "
+            "train; it needs lines of 2 or more known words: give more text, or lower "
+            "--min-count or --sample (--sample 0 keeps every word)"
+        )
+
+
+@contextlib.contextmanager
+def _pipeline_errors(pipeline: SkipGramPipeline):
+    """Re-raise an error of the input pipeline as itself: inside ``fit``, TensorFlow wraps
+    what a generator raises in an ``OpError`` whose message is a traceback."""
+    try:
+        yield
+    except Exception:
+        failure = getattr(pipeline, "failure", None)
+        if failure is not None:
+            raise failure from None
+        raise
 
 
 def save_run(result: TrainResult, out: Path) -> None:
@@ -228,9 +271,8 @@ def save_run(result: TrainResult, out: Path) -> None:
     }
     with atomic_write(out / "run.json", mode="w") as f:
         json.dump(meta, f, indent=2)
-    tmp = out / "model.tmp.keras"
-    result.model.save(tmp)
-    os.replace(tmp, out / "model.keras")
+    with atomic_path(out / "model.keras") as tmp:
+        result.model.save(tmp)
 
 
 def load_run(out_dir: str | os.PathLike) -> tuple[WordVectors, dict]:

@@ -1,0 +1,281 @@
+"""Checkpoints: a training run that is stopped resumes where it stopped.
+
+While :func:`kw2v.train.train` runs with an output folder ``OUT``, it keeps ``OUT/backup/``:
+
+``state.json``
+    the options, how many epochs are done, the loss history and the seconds spent so far;
+``vocab.tsv``
+    the vocabulary, so a resumed run numbers the words exactly as the stopped one did;
+``epoch-N.weights.h5``
+    the model and optimizer state after epoch ``N`` (only the latest is kept).
+
+Every file is written atomically (:func:`kw2v.vectors.atomic_path`), the weights before the
+``state.json`` that names them, so a kill at any moment leaves a consistent backup and at most
+the current epoch is lost. Run the same command again and training continues from the last
+finished epoch; when the run completes, ``OUT/backup/`` is removed.
+
+This module does not import TensorFlow until a model is involved, so the command line can
+check the output folder and a stopped run's options before TensorFlow loads.
+Introduced in notebook 04.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kw2v.config import TrainConfig
+from kw2v.errors import Kw2vError
+from kw2v.vectors import atomic_path, atomic_write
+
+if TYPE_CHECKING:
+    import keras
+
+    from kw2v.vocab import Vocabulary
+
+BACKUP_DIR = "backup"
+STATE_FILE = "state.json"
+VOCAB_FILE = "vocab.tsv"
+_FORMAT = 1
+# Options that may differ when a run resumes: they change how long or how fast it trains,
+# not what one epoch does. Every other TrainConfig field must match the stopped run's.
+_MAY_CHANGE = frozenset({"epochs", "steps_per_execution", "jit_compile"})
+
+
+def prepare_out_dir(out_dir: str | os.PathLike | None) -> Path | None:
+    """Create the output folder up front, so a bad path fails before training, not after.
+
+    Parameters
+    ----------
+    out_dir : path or None
+        The folder; None means no output folder.
+
+    Returns
+    -------
+    pathlib.Path or None
+
+    Raises
+    ------
+    Kw2vError
+        If the folder cannot be created or written to.
+    """
+    if out_dir is None:
+        return None
+    out = Path(out_dir).expanduser()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".kw2v-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        raise Kw2vError(
+            f"cannot write to output folder {out}: {e.strerror or e}; choose another --out"
+        ) from None
+    return out
+
+
+def read_state(out_dir: str | os.PathLike) -> dict[str, Any] | None:
+    """The saved state of a stopped run in ``out_dir``, or None if there is none.
+
+    Raises
+    ------
+    Kw2vError
+        If ``OUT/backup/state.json`` exists but cannot be read; the message says to delete
+        the backup folder.
+    """
+    folder = Path(out_dir) / BACKUP_DIR
+    path = folder / STATE_FILE
+    if not path.is_file():
+        return None
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        if state.get("format") != _FORMAT:
+            raise ValueError(f"format {state.get('format')!r}, expected {_FORMAT}")
+        int(state["epochs_done"]), dict(state["config"]), dict(state["history"])
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise Kw2vError(
+            f"the backup of a stopped run in {folder} cannot be read ({e}); delete that "
+            "folder to start training afresh"
+        ) from None
+    return state
+
+
+def _option(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _differences(saved: dict[str, Any], config: TrainConfig) -> list[str]:
+    now = dataclasses.asdict(config)
+    return [
+        f"{_option(k)} {saved.get(k)!r} (now {now[k]!r})"
+        for k in now
+        if k not in _MAY_CHANGE and saved.get(k) != now[k]
+    ]
+
+
+class RunBackup:
+    """The backup of one training run in ``OUT/backup/``: start, resume, save, finish.
+
+    Introduced in notebook 04.
+
+    Parameters
+    ----------
+    out : pathlib.Path
+        The run's output folder.
+    config : TrainConfig
+        This run's options.
+
+    Attributes
+    ----------
+    epochs_done : int
+        Epochs already trained (restored from a stopped run), 0 for a fresh run.
+    history : dict of str to list of float
+        The stopped run's per-epoch logs, to which this run's are added.
+    seconds : float
+        Training time of the stopped run.
+
+    Raises
+    ------
+    Kw2vError
+        If ``OUT`` holds a stopped run with at least one finished epoch whose options differ
+        from ``config`` (``--epochs`` may grow), or whose backup is damaged.
+    """
+
+    def __init__(self, out: Path, config: TrainConfig):
+        self.folder = Path(out) / BACKUP_DIR
+        self.config = config
+        self.epochs_done = 0
+        self.history: dict[str, list[float]] = {}
+        self.seconds = 0.0
+        state = read_state(out)
+        if state is None or int(state["epochs_done"]) == 0:
+            return  # nothing finished yet: nothing to lose by starting again
+        done = int(state["epochs_done"])
+        what = f"{self.folder} holds a stopped run with {done} epoch(s) done"
+        fix = f"to start afresh instead, delete {self.folder} or choose another --out"
+        diffs = _differences(state["config"], config)
+        if diffs:
+            raise Kw2vError(
+                f"{what} but other options: {', '.join(diffs[:3])}; run again with its "
+                f"options to resume it, or {fix}"
+            )
+        if config.epochs < done:
+            raise Kw2vError(f"{what}, more than --epochs {config.epochs}; give --epochs {done}+")
+        weights = self.folder / str(state.get("weights", ""))
+        if not weights.is_file() or not (self.folder / VOCAB_FILE).is_file():
+            raise Kw2vError(f"{what} but its files are missing; {fix}")
+        self.epochs_done = done
+        self.history = {k: [float(v) for v in vals] for k, vals in state["history"].items()}
+        self.seconds = float(state.get("seconds", 0.0))
+        self._weights = weights
+
+    @property
+    def resuming(self) -> bool:
+        """True when a stopped run's epochs are restored."""
+        return self.epochs_done > 0
+
+    def vocabulary(self, built: Vocabulary) -> Vocabulary:
+        """The vocabulary to train with: the stopped run's when resuming, else ``built``.
+
+        Raises
+        ------
+        Kw2vError
+            If the corpus gives another vocabulary than the stopped run's (another file,
+            another ``--normalize``, or the file changed).
+        """
+        from kw2v.vocab import Vocabulary
+
+        if not self.resuming:
+            return built
+        saved = Vocabulary.load(self.folder / VOCAB_FILE)
+        if saved.words != built.words or not (saved.counts == built.counts).all():
+            raise Kw2vError(
+                f"{self.folder} holds a stopped run on another corpus (its vocabulary "
+                f"differs); give the same --corpus and --normalize to resume it, or delete "
+                f"{self.folder} to start afresh"
+            )
+        return saved
+
+    def start(self, vocab: Vocabulary) -> None:
+        """Begin a fresh backup (an unfinished one with no finished epoch is replaced)."""
+        if self.resuming:
+            return
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+        vocab.save(self.folder / VOCAB_FILE)
+        self._write_state(0, None, {}, 0.0)
+
+    def restore(self, model: keras.Model) -> None:
+        """Load the stopped run's model and optimizer state into a compiled ``model``."""
+        if not self.resuming:
+            return
+        if model.optimizer is not None and not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)  # its variables must exist first
+        try:
+            model.load_weights(self._weights)
+        except (OSError, ValueError) as e:
+            raise Kw2vError(
+                f"cannot restore {self._weights} ({e}); delete {self.folder} to start afresh"
+            ) from None
+
+    def save(self, model: keras.Model, epochs_done: int, history, seconds: float) -> None:
+        """Save the state after ``epochs_done`` epochs: weights first, then the state naming
+        them, then the previous weights are removed."""
+        name = f"epoch-{epochs_done}.weights.h5"
+        try:
+            with atomic_path(self.folder / name) as tmp:
+                model.save_weights(tmp)
+            self._write_state(epochs_done, name, history, seconds)
+            for old in self.folder.glob("epoch-*.weights.h5"):
+                if old.name != name:
+                    old.unlink()
+        except OSError as e:
+            raise Kw2vError(
+                f"cannot save the checkpoint in {self.folder}: {e.strerror or e}; free some "
+                "disk space or choose another --out"
+            ) from None
+
+    def _write_state(self, done: int, weights: str | None, history, seconds: float) -> None:
+        state = {
+            "format": _FORMAT,
+            "epochs_done": done,
+            "weights": weights,
+            "config": dataclasses.asdict(self.config),
+            "history": history,
+            "seconds": round(seconds, 3),
+        }
+        with atomic_write(self.folder / STATE_FILE, "w") as f:
+            json.dump(state, f, indent=2)
+
+    def callback(self) -> keras.callbacks.Callback:
+        """A Keras callback that calls :meth:`save` at the end of every epoch."""
+        return _checkpoint_callback(self)
+
+    def finish(self) -> None:
+        """Remove the backup: the run is complete and its results are written."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _checkpoint_callback(backup: RunBackup) -> keras.callbacks.Callback:
+    import time
+
+    import keras
+
+    class EpochCheckpoint(keras.callbacks.Callback):
+        """Save the run's state after each epoch (epochs are numbered from 0 by Keras)."""
+
+        def on_train_begin(self, logs=None):
+            self.started = time.perf_counter()
+            self.history = {k: list(v) for k, v in backup.history.items()}
+
+        def on_epoch_end(self, epoch, logs=None):
+            for key, value in (logs or {}).items():
+                self.history.setdefault(key, []).append(float(value))
+            seconds = backup.seconds + time.perf_counter() - self.started
+            backup.save(self.model, epoch + 1, self.history, seconds)
+
+    return EpochCheckpoint()
