@@ -1,6 +1,7 @@
 """The command line: ``python -m kw2v demo | train | evaluate | neighbors | plot | export``.
 
 User errors print one line on stderr and exit with status 2; nothing prints a traceback.
+Warnings print as one line each. Ctrl-C stops with status 130 and says how to resume.
 TensorFlow is imported only by the commands that train.
 """
 
@@ -9,8 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
+import shutil
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from kw2v.config import TrainConfig
@@ -18,6 +22,7 @@ from kw2v.errors import Kw2vError
 
 DEMO_PROBES = ("king", "war", "music", "france", "three")
 EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
 
 
 def _import_tensorflow_quietly() -> None:
@@ -78,6 +83,14 @@ def _add_train_options(p: argparse.ArgumentParser, defaults) -> None:
     g.add_argument("--probe", nargs="*", default=None, help="print these words' neighbours")
 
 
+def _at_least_one(text: str) -> int:
+    """argparse type: a whole number of 1 or more."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _config_from(args):
     return TrainConfig(
         dim=args.dim,
@@ -99,6 +112,7 @@ def cmd_train(args) -> int:
 
     config = _config_from(args)  # bad options and paths fail before TensorFlow loads
     corpus = Corpus(args.corpus, mode=args.normalize)
+    _check_out_dir(args.out, config)
     _import_tensorflow_quietly()
     from kw2v.train import train
 
@@ -112,10 +126,12 @@ def cmd_demo(args) -> int:
     from kw2v.corpus import Corpus
     from kw2v.evaluate import evaluate_all, format_table
     from kw2v.plot import plot_tsne
+    from kw2v.vectors import atomic_write
 
     start = time.perf_counter()
     out = Path(args.out)
     config = _config_from(args)
+    _check_out_dir(out, config)
     _import_tensorflow_quietly()
     from kw2v.train import train
 
@@ -138,11 +154,19 @@ def cmd_demo(args) -> int:
         seed=args.seed,
         title=f"t-SNE of the {args.tsne_words} most frequent words (kw2v, wiki-sample)",
     )
-    with open(out / "scores.json", "w") as f:
+    with atomic_write(out / "scores.json", "w") as f:
         json.dump(scores, f, indent=2)
     print(f"\nwrote {out / 'vectors.bin'}, {png} and {out / 'scores.json'}")
     print(f"demo finished in {time.perf_counter() - start:.0f} s")
     return 0
+
+
+def _check_out_dir(out, config) -> None:
+    """Fail before TensorFlow loads if ``--out`` is not writable, or holds a stopped run
+    that these options cannot resume."""
+    from kw2v.checkpoint import RunBackup, prepare_out_dir
+
+    RunBackup(prepare_out_dir(out), config)
 
 
 def cmd_evaluate(args) -> int:
@@ -184,17 +208,24 @@ def cmd_export(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Parser(argparse.ArgumentParser):
+    """argparse with kw2v's error style: one line, then exit status 2 (not the usage block)."""
 
+    def error(self, message: str):
+        print(f"kw2v: error: {message}; see {self.prog} --help", file=sys.stderr)
+        sys.exit(EXIT_USER_ERROR)
+
+
+def build_parser() -> argparse.ArgumentParser:
     defaults = TrainConfig()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m kw2v", description="word2vec in Keras: train, evaluate, look, export."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("demo", help="train on the embedded wiki-sample, evaluate, draw t-SNE")
     p.add_argument("--out", default="runs/demo", help="output folder (default: runs/demo)")
-    p.add_argument("--tsne-words", type=int, default=250)
+    p.add_argument("--tsne-words", type=_at_least_one, default=250)
     _add_train_options(p, defaults)
     p.set_defaults(func=cmd_demo)
 
@@ -213,14 +244,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("neighbors", help="nearest neighbours of words by cosine")
     p.add_argument("vectors")
     p.add_argument("words", nargs="+")
-    p.add_argument("--topn", type=int, default=10)
+    p.add_argument("--topn", type=_at_least_one, default=10)
     p.set_defaults(func=cmd_neighbors)
 
     p = sub.add_parser("plot", help="t-SNE or PCA picture of the most frequent words")
     p.add_argument("vectors")
     p.add_argument("--out", required=True, help="PNG file to write")
     p.add_argument("--method", choices=("tsne", "pca"), default="tsne")
-    p.add_argument("--words", type=int, default=300, help="how many frequent words")
+    p.add_argument("--words", type=_at_least_one, default=300, help="how many frequent words")
     p.set_defaults(func=cmd_plot)
 
     p = sub.add_parser("export", help="write vectors in another format")
@@ -233,17 +264,68 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Show a warning as ``kw2v: warning: ...`` on one line, not Python's two-line format."""
+    print(f"kw2v: warning: {' '.join(str(message).split())}", file=sys.stderr, flush=True)
+
+
+def _command_line(argv: list[str]) -> str:
+    """The command that reruns these arguments, ready to paste into a shell."""
+    python = shutil.which("python")
+    same = python and os.path.realpath(python) == os.path.realpath(sys.executable)
+    return shlex.join(["python" if same else sys.executable, "-m", "kw2v", *argv])
+
+
+def _interrupted(args, argv: list[str]) -> str:
+    """The Ctrl-C message: for training, what is saved and the exact command to resume."""
+    if args.command not in ("train", "demo"):
+        return "kw2v: interrupted"
+    from kw2v.checkpoint import BACKUP_DIR, read_state
+
+    try:
+        state = read_state(args.out)
+    except Kw2vError:
+        state = None
+    command = _command_line(argv)
+    if state and state["epochs_done"]:
+        done, epochs = state["epochs_done"], state["config"]["epochs"]
+        backup = Path(args.out) / BACKUP_DIR
+        return (
+            f"kw2v: interrupted; {done} of {epochs} epochs are saved in {backup}; "
+            f"resume with: {command}"
+        )
+    return f"kw2v: interrupted before the first epoch ended; start again with: {command}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except Kw2vError as e:
-        print(f"kw2v: error: {e}", file=sys.stderr)
-    except OSError as e:
-        where = f": {e.filename}" if e.filename else ""
-        print(f"kw2v: error: {e.strerror or e}{where}", file=sys.stderr)
-    except KeyboardInterrupt:
-        print("kw2v: interrupted", file=sys.stderr)
-        return 130
+    with warnings.catch_warnings():
+        warnings.showwarning = _one_line_warning
+        try:
+            return args.func(args)
+        except Kw2vError as e:
+            print(f"kw2v: error: {e}", file=sys.stderr)
+        except OSError as e:
+            where = f": {e.filename}" if e.filename else ""
+            print(
+                f"kw2v: error: {e.strerror or e}{where}; check the path and its permissions",
+                file=sys.stderr,
+            )
+        except MemoryError:
+            print(_OUT_OF_MEMORY, file=sys.stderr)
+        except KeyboardInterrupt:
+            print(_interrupted(args, argv), file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except Exception as e:
+            if type(e).__name__ != "ResourceExhaustedError":  # TensorFlow's out of memory
+                raise
+            print(_OUT_OF_MEMORY, file=sys.stderr)
     return EXIT_USER_ERROR
+
+
+_OUT_OF_MEMORY = (
+    "kw2v: error: out of memory; lower --dim, --batch-size or --max-vocab (or --window), "
+    "or train on a smaller corpus"
+)
