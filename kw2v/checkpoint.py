@@ -279,3 +279,41 @@ def _checkpoint_callback(backup: RunBackup) -> keras.callbacks.Callback:
             backup.save(self.model, epoch + 1, self.history, seconds)
 
     return EpochCheckpoint()
+
+
+def load_model(path: str | os.PathLike) -> keras.Model:
+    """Load a run's ``model.keras`` safely, ready to train on.
+
+    ``safe_mode=True`` makes Keras refuse anything in the file that would run code (Lambda
+    layers, pickled functions); kw2v's models have none, and :class:`~kw2v.RowAdagrad` is
+    registered by importing :mod:`kw2v.optimizers` first, which plain
+    ``keras.models.load_model`` would not do. Introduced in notebook 04.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``model.keras`` file, or a run folder holding one.
+
+    Returns
+    -------
+    keras.Model
+        Compiled with the optimizer state it was saved with.
+
+    Raises
+    ------
+    Kw2vError
+        If there is no such file, or it is not a Keras model file.
+    """
+    import keras
+
+    import kw2v.optimizers  # noqa: F401  (registers RowAdagrad for deserialisation)
+
+    path = Path(path)
+    if path.is_dir():
+        path = path / "model.keras"
+    if not path.is_file():
+        raise Kw2vError(f"model file not found: {path}; give a model.keras or a run folder")
+    try:
+        return keras.models.load_model(path, safe_mode=True)
+    except (OSError, ValueError) as e:
+        raise Kw2vError(f"cannot load {path} as a Keras model ({e}); re-run training") from None
