@@ -26,6 +26,7 @@ import re
 import sys
 import tempfile
 import threading
+import time
 import unicodedata
 import urllib.error
 import urllib.request
@@ -71,6 +72,8 @@ _WIKI_SAMPLE_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shor
 _DATASET_HINT = "wiki-sample, text8"
 _DOWNLOAD_BLOCK = 1 << 20
 _DOWNLOAD_TIMEOUT_S = 60
+_DOWNLOAD_ATTEMPTS = 3
+_RETRY_DELAY_S = 2.0  # before the second attempt; doubled before each later one
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -676,6 +679,75 @@ def _file_problem(path: Path, size: int | None, sha256: str | None) -> str | Non
     return None
 
 
+class _Retry(Exception):
+    """A transfer that failed in a way worth trying again (cut short, connection lost)."""
+
+
+def _fetch(url: str, out, size: int | None, bar: _Progress, failure) -> tuple:
+    """Download ``url`` into ``out``, resuming a transfer that breaks off.
+
+    Up to :data:`_DOWNLOAD_ATTEMPTS` tries, waiting a little longer each time; a retry asks
+    for the missing bytes only (an HTTP ``Range`` request) and starts over if the server
+    does not offer them. Returns the SHA-256 object and the byte count.
+    """
+    digest, received = hashlib.sha256(), 0
+    for attempt in range(1, _DOWNLOAD_ATTEMPTS + 1):
+        try:
+            return _transfer(url, out, digest, received, size, bar, failure)
+        except _Retry as exc:
+            digest, received, what = exc.args
+            if attempt == _DOWNLOAD_ATTEMPTS:
+                raise failure(f"{what} ({_DOWNLOAD_ATTEMPTS} attempts)") from None
+            time.sleep(_RETRY_DELAY_S * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")
+
+
+def _transfer(url, out, digest, received: int, size, bar: _Progress, failure) -> tuple:
+    """One HTTP request, appending to ``out`` from byte ``received`` when the server can."""
+    request = urllib.request.Request(url)
+    if received:
+        request.add_header("Range", f"bytes={received}-")
+    try:
+        with urllib.request.urlopen(request, timeout=_DOWNLOAD_TIMEOUT_S) as response:
+            content_range = response.headers.get("Content-Range") or ""
+            if not (
+                received
+                and response.status == 206
+                and content_range.startswith(f"bytes {received}-")
+            ):
+                out.seek(0)  # a fresh start: the first request, or no range offered
+                out.truncate()
+                digest, received = hashlib.sha256(), 0
+            length = response.headers.get("Content-Length")
+            announced = received + int(length) if length and length.isdigit() else None
+            if size is not None and announced is not None and announced != size:
+                raise failure(f"the server offers {announced:,} bytes, expected {size:,}")
+            bar.total = bar.total or announced
+            try:
+                while block := response.read(_DOWNLOAD_BLOCK):
+                    out.write(block)
+                    digest.update(block)
+                    received += len(block)
+                    bar.update(received)
+            except (http.client.IncompleteRead, OSError) as exc:
+                raise _Retry(digest, received, f"the download was cut short ({exc!r})") from exc
+    except urllib.error.HTTPError as exc:
+        if exc.code == 416 and received:  # the range is not offered: start again
+            raise _Retry(hashlib.sha256(), 0, f"HTTP error {exc.code} {exc.reason}") from exc
+        if exc.code >= 500:
+            raise _Retry(digest, received, f"HTTP error {exc.code} {exc.reason}") from exc
+        raise failure(f"HTTP error {exc.code} {exc.reason}") from exc
+    except urllib.error.URLError as exc:
+        raise _Retry(digest, received, f"cannot reach the server ({exc.reason})") from exc
+    except (OSError, http.client.HTTPException) as exc:
+        raise _Retry(digest, received, f"the transfer failed ({exc!r})") from exc
+    if announced is not None and received < announced:
+        raise _Retry(
+            digest, received, f"the download was cut short: got {received:,} of {announced:,} bytes"
+        )
+    return digest, received
+
+
 def download_text8(
     data_dir: str | os.PathLike[str] | None = None,
     *,
@@ -689,8 +761,10 @@ def download_text8(
     text8 is the first 10^8 bytes of a cleaned English Wikipedia dump, the corpus most
     word2vec tutorials and papers report on. The file is streamed to a ``.part`` file in the
     cache folder, checked against its size and SHA-256, and only then renamed to
-    ``text8.zip``, so an interrupted or corrupted download is never used. When a checked
-    ``text8.zip`` is already in the folder, nothing is downloaded.
+    ``text8.zip``, so an interrupted or corrupted download is never used. A transfer that
+    breaks off (or a server error 5xx) is tried again up to three times, asking only for the
+    missing bytes (HTTP ``Range``) when the server allows it. When a checked ``text8.zip`` is
+    already in the folder, nothing is downloaded.
 
     Introduced in notebook 04.
 
@@ -736,32 +810,13 @@ def download_text8(
     fd, tmp = tempfile.mkstemp(dir=folder, prefix="text8.zip.", suffix=".part")
     bar = _Progress("text8.zip", size, progress)
     try:
-        digest, received, announced = hashlib.sha256(), 0, None
         with open(fd, "wb") as out:
             try:
-                with urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT_S) as response:
-                    length = response.headers.get("Content-Length")
-                    announced = int(length) if length and length.isdigit() else None
-                    if size is not None and announced is not None and announced != size:
-                        raise failure(f"the server offers {announced:,} bytes, expected {size:,}")
-                    bar.total = bar.total or announced
-                    while block := response.read(_DOWNLOAD_BLOCK):
-                        out.write(block)
-                        digest.update(block)
-                        received += len(block)
-                        bar.update(received)
-            except urllib.error.HTTPError as exc:
-                raise failure(f"HTTP error {exc.code} {exc.reason}") from exc
-            except urllib.error.URLError as exc:
-                raise failure(f"cannot reach the server ({exc.reason})") from exc
-            except http.client.IncompleteRead as exc:
-                raise failure(f"the download was cut short ({exc!r})") from exc
-            except (OSError, http.client.HTTPException) as exc:
-                raise failure(f"the transfer failed ({exc!r})") from exc
+                digest, received = _fetch(url, out, size, bar, failure)
             finally:
                 bar.close()
-        if announced is not None and received < announced:
-            raise failure(f"the download was cut short: got {received:,} of {announced:,} bytes")
+            out.flush()
+            os.fsync(out.fileno())
         if size is not None and received != size:
             raise failure(f"got {received:,} bytes, expected {size:,}")
         if sha256 is not None and digest.hexdigest() != sha256.lower():

@@ -405,15 +405,27 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):  # the name http.server looks for
         type(self).requests.append(self.path)
-        if self.behaviour == "404":
-            self.send_error(404, "Not Found")
+        type(self).ranges.append(self.headers.get("Range"))
+        first = len(self.requests) == 1
+        if self.behaviour == "404" or (self.behaviour == "500-once" and first):
+            code = 404 if self.behaviour == "404" else 500
+            self.send_error(code, "Not Found" if code == 404 else "Server Error")
             return
-        self.send_response(200)
+        start = 0
+        wanted = self.headers.get("Range", "")
+        if self.behaviour == "short-once" and wanted.startswith("bytes="):
+            start = int(wanted[6:].split("-")[0])  # honour "bytes=N-"
+        if start:
+            self.send_response(206)
+            total = len(self.payload)
+            self.send_header("Content-Range", f"bytes {start}-{total - 1}/{total}")
+        else:
+            self.send_response(200)
         self.send_header("Content-Type", "application/zip")
-        self.send_header("Content-Length", str(len(self.payload)))
+        self.send_header("Content-Length", str(len(self.payload) - start))
         self.end_headers()
-        body = self.payload
-        if self.behaviour == "short":
+        body = self.payload[start:]
+        if self.behaviour == "short" or (self.behaviour.startswith("short-once") and first):
             body = body[: len(body) // 2]  # fewer bytes than announced, then close
         try:
             self.wfile.write(body)
@@ -429,8 +441,9 @@ def server(monkeypatch):
     """A loopback HTTP server on 127.0.0.1 (an unused port) serving a small fake text8.zip."""
     monkeypatch.setenv("no_proxy", "127.0.0.1")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setattr(corpus, "_RETRY_DELAY_S", 0.0)
     payload = _fake_text8_zip()
-    handler = type("Handler", (_Handler,), {"payload": payload, "requests": []})
+    handler = type("Handler", (_Handler,), {"payload": payload, "requests": [], "ranges": []})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, args=(0.01,), daemon=True)
     thread.start()
@@ -483,9 +496,31 @@ def test_text8_checksum_mismatch_leaves_nothing(server, tmp_path):
 
 def test_text8_cut_short_leaves_nothing(server, tmp_path):
     server["handler"].behaviour = "short"
-    with pytest.raises(Kw2vError, match="cut short"):
+    with pytest.raises(Kw2vError, match=r"cut short.*\(3 attempts\)"):
         _download(server, tmp_path)
     assert list(tmp_path.iterdir()) == []
+    assert len(server["handler"].requests) == 3
+
+
+def test_text8_cut_short_once_resumes_with_a_range_request(server, tmp_path):
+    server["handler"].behaviour = "short-once"
+    path = _download(server, tmp_path)
+    assert path.read_bytes() == server["payload"] and os.listdir(tmp_path) == ["text8.zip"]
+    half = (server["size"]) // 2
+    assert server["handler"].ranges == [None, f"bytes={half}-"]  # only the missing bytes
+
+
+def test_text8_cut_short_once_starts_over_when_ranges_are_not_offered(server, tmp_path):
+    server["handler"].behaviour = "short-once-norange"  # answers 200 and the whole file
+    path = _download(server, tmp_path)
+    assert path.read_bytes() == server["payload"] and os.listdir(tmp_path) == ["text8.zip"]
+    assert len(server["handler"].requests) == 2
+
+
+def test_text8_server_error_is_tried_again(server, tmp_path):
+    server["handler"].behaviour = "500-once"
+    assert _download(server, tmp_path).read_bytes() == server["payload"]
+    assert len(server["handler"].requests) == 2
 
 
 def test_text8_size_mismatch_is_caught_before_downloading(server, tmp_path):
