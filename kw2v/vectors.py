@@ -99,7 +99,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[
     Raises
     ------
     Kw2vError
-        If `mode` is not ``"wb"`` or ``"w"``.
+        If `mode` is not ``"wb"`` or ``"w"``, or `path` is a folder.
     """
     if mode not in ("wb", "w"):
         raise Kw2vError(f"atomic_write mode must be 'wb' or 'w', not {mode!r}")
@@ -139,6 +139,11 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     ------
     pathlib.Path
         Where to write instead of `path`.
+
+    Raises
+    ------
+    Kw2vError
+        If `path` is a folder.
     """
     target = _writable_target(path)
     suffixes = "".join(target.suffixes)

@@ -57,6 +57,8 @@ def test_resumed_run_equals_an_uninterrupted_one(planted, tmp_path, capsys):
     assert state["epochs_done"] == 2 and len(state["history"]["loss"]) == 2
     assert sorted(os.listdir(out / BACKUP_DIR)) == ["epoch-2.weights.h5", STATE_FILE, "vocab.tsv"]
     assert not (out / "vectors.bin").exists()
+    with pytest.raises(Kw2vError, match="give --epochs 2"):  # fewer than are done
+        train(planted, epochs=1, out_dir=out, **SMALL)
     capsys.readouterr()
 
     resumed = train(planted, epochs=3, out_dir=out, **SMALL)
@@ -100,13 +102,6 @@ def test_command_line_refuses_other_options_before_tensorflow(planted, tmp_path)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     (line,) = proc.stderr.splitlines()
     assert "other options: --dim 8 (now 100)" in line and f"delete {out / BACKUP_DIR}" in line
-
-
-def test_fewer_epochs_than_done_are_refused(planted, tmp_path):
-    out = tmp_path / "run"
-    _stop(planted, out, at=2, epochs=3)
-    with pytest.raises(Kw2vError, match="give --epochs 2"):
-        train(planted, epochs=1, out_dir=out, **SMALL)
 
 
 def test_run_stopped_in_its_first_epoch_starts_afresh(planted, tmp_path, capsys):
@@ -290,3 +285,22 @@ def test_sigkill_while_saving_vectors_leaves_a_complete_file(tmp_path, delay):
     # At most the hidden temporary file of the save that was cut short.
     others = [p.name for p in tmp_path.iterdir() if p.name != "vectors.bin"]
     assert all(n.startswith(".vectors.bin.") and n.endswith(".tmp") for n in others), others
+
+
+def test_checkpoint_that_cannot_be_written_is_one_line(planted, tmp_path, monkeypatch, capsys):
+    """An error in the checkpoint callback, inside fit, still reaches the user as one line."""
+    import errno
+
+    import kw2v.checkpoint
+    from kw2v.cli import main
+
+    def disk_full(path):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(kw2v.checkpoint, "atomic_path", disk_full)
+    corpus = tmp_path / "planted.txt"
+    corpus.write_text("\n".join(" ".join(s) for s in planted) + "\n")
+    argv = ["train", "--corpus", str(corpus), "--out", str(tmp_path / "run"), "--epochs", "1"]
+    assert main([*argv, "--dim", "4", "--min-count", "1", "--sample", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot save the checkpoint" in err and "No space" in err
