@@ -70,6 +70,12 @@ def _add_train_options(p: argparse.ArgumentParser, defaults) -> None:
     )
     g.add_argument("--seed", type=int, default=defaults.seed)
     g.add_argument(
+        "--output-vectors",
+        choices=("target+context", "target"),
+        default=defaults.output_vectors,
+        help="vectors to save: the sum of both tables (default) or the target table (gensim's)",
+    )
+    g.add_argument(
         "--normalize",
         choices=("none", "lower", "text8"),
         default=None,
@@ -91,6 +97,7 @@ def _config_from(args):
         learning_rate=args.learning_rate,
         shared_embedding=args.shared_embedding,
         seed=args.seed,
+        output_vectors=args.output_vectors,
     ).validate()
 
 
