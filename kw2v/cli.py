@@ -17,6 +17,11 @@ from kw2v.config import TrainConfig
 from kw2v.errors import Kw2vError
 
 DEMO_PROBES = ("king", "war", "music", "france", "three")
+DEMO_GROUPS = {  # coloured in the demo's t-SNE picture; words missing from the map are skipped
+    "numbers": ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    "directions": ("north", "south", "east", "west"),
+    "places": ("france", "germany", "italy", "spain", "britain", "europe", "asia", "america"),
+}
 EXIT_USER_ERROR = 2
 
 
