@@ -42,8 +42,9 @@ STATE_FILE = "state.json"
 VOCAB_FILE = "vocab.tsv"
 _FORMAT = 1
 # Options that may differ when a run resumes: they change how long or how fast it trains,
-# not what one epoch does. Every other TrainConfig field must match the stopped run's.
-_MAY_CHANGE = frozenset({"epochs", "steps_per_execution", "jit_compile"})
+# or which vectors are kept at the end, not what one epoch does. Every other TrainConfig
+# field must match the stopped run's.
+_MAY_CHANGE = frozenset({"epochs", "steps_per_execution", "jit_compile", "output_vectors"})
 
 
 def prepare_out_dir(out_dir: str | os.PathLike | None) -> Path | None:

@@ -21,6 +21,11 @@ from kw2v.config import TrainConfig
 from kw2v.errors import Kw2vError
 
 DEMO_PROBES = ("king", "war", "music", "france", "three")
+DEMO_GROUPS = {  # coloured in the demo's t-SNE picture; words missing from the map are skipped
+    "numbers": ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    "directions": ("north", "south", "east", "west"),
+    "places": ("france", "germany", "italy", "spain", "britain", "europe", "asia", "america"),
+}
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
 
@@ -75,6 +80,12 @@ def _add_train_options(p: argparse.ArgumentParser, defaults) -> None:
     )
     g.add_argument("--seed", type=int, default=defaults.seed)
     g.add_argument(
+        "--output-vectors",
+        choices=("target+context", "target"),
+        default=defaults.output_vectors,
+        help="vectors to save: the sum of both tables (default) or the target table (gensim's)",
+    )
+    g.add_argument(
         "--normalize",
         choices=("none", "lower", "text8"),
         default=None,
@@ -104,6 +115,7 @@ def _config_from(args):
         learning_rate=args.learning_rate,
         shared_embedding=args.shared_embedding,
         seed=args.seed,
+        output_vectors=args.output_vectors,
     ).validate()
 
 
@@ -208,6 +220,25 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from kw2v.bench import run_bench
+
+    report = run_bench(
+        args.corpus,
+        args.out,
+        epochs=args.epochs,
+        max_words=args.max_words,
+        dim=args.dim,
+        window=args.window,
+        negative=args.negative,
+        min_count=args.min_count,
+        sample=args.sample,
+    )
+    print((Path(args.out) / "bench.md").read_text())
+    print(f"wrote {Path(args.out) / 'bench.json'} and bench.md; ratios: {report['ratios']}")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with kw2v's error style: one line, then exit status 2 (not the usage block)."""
 
@@ -234,6 +265,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder")
     _add_train_options(p, defaults)
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("bench", help="train kw2v and gensim with the same options, compare")
+    p.add_argument("--corpus", required=True, help="wiki-sample, text8, or a text file path")
+    p.add_argument("--out", default="runs/bench", help="output folder (default: runs/bench)")
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--max-words", type=int, default=None, help="use the first W words only")
+    p.add_argument("--dim", type=int, default=defaults.dim)
+    p.add_argument("--window", type=int, default=defaults.window)
+    p.add_argument("--negative", type=int, default=defaults.negative)
+    p.add_argument("--min-count", type=int, default=defaults.min_count)
+    p.add_argument("--sample", type=float, default=defaults.sample)
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("evaluate", help="WS353, SimLex-999 and analogy scores of vectors")
     p.add_argument("vectors", help="vectors file or run folder")

@@ -55,7 +55,12 @@ def noise_distribution(counts: np.ndarray, power: float = 0.75) -> np.ndarray:
 
 
 class NoiseSampler:
-    """Draws word indices from a fixed distribution, fast (inverse CDF by binary search).
+    """Draws word indices from a fixed distribution in O(1) per draw (Walker's alias method).
+
+    Every index gets one bucket holding its own share and, in the rest, one "alias" index; a
+    draw picks a bucket uniformly and then one of its two. Exact, unlike word2vec's quantised
+    unigram table, and an order of magnitude faster than binary search over the cumulative
+    distribution, which was 90% of the input pipeline's time. Introduced in notebook 04.
 
     Parameters
     ----------
@@ -64,14 +69,26 @@ class NoiseSampler:
     """
 
     def __init__(self, probabilities: np.ndarray):
-        cdf = np.cumsum(np.asarray(probabilities, dtype=np.float64))
-        self.cdf = cdf / cdf[-1]
-        self.size = len(cdf)
+        p = np.asarray(probabilities, dtype=np.float64)
+        n = len(p)
+        scaled = p * (n / p.sum())
+        self.threshold = np.ones(n)
+        self.alias = np.arange(n, dtype=np.int32)
+        small = [i for i in range(n) if scaled[i] < 1.0]
+        large = [i for i in range(n) if scaled[i] >= 1.0]
+        while small and large:  # Vose: pair an under-full bucket with an over-full index
+            s, g = small.pop(), large[-1]
+            self.threshold[s], self.alias[s] = scaled[s], g
+            scaled[g] -= 1.0 - scaled[s]
+            if scaled[g] < 1.0:
+                small.append(large.pop())
+        self.size = n
 
     def sample(self, rng: np.random.Generator, shape) -> np.ndarray:
         """Indices of the given shape, int32."""
-        idx = np.searchsorted(self.cdf, rng.random(shape), side="right")
-        return np.minimum(idx, self.size - 1).astype(np.int32)
+        bucket = rng.integers(0, self.size, size=shape, dtype=np.int32)
+        keep = rng.random(shape) < self.threshold[bucket]
+        return np.where(keep, bucket, self.alias[bucket])
 
 
 def make_sampling_table(size: int, sampling_factor: float = 1e-5) -> np.ndarray:

@@ -45,9 +45,20 @@ def compile_skipgram(
     return model
 
 
-def model_vectors(model: keras.Model, vocab: Vocabulary) -> WordVectors:
-    """The target embedding as :class:`WordVectors` (the reserved index 0 left out)."""
+def model_vectors(
+    model: keras.Model, vocab: Vocabulary, output_vectors: str = "target+context"
+) -> WordVectors:
+    """The word vectors of a trained model, reserved index 0 left out.
+
+    ``"target+context"`` adds the two tables (the default, see :class:`TrainConfig`);
+    ``"target"`` keeps the target table alone. With a shared table both are the same
+    direction. Introduced in notebook 03.
+    """
     weights = embedding_weights(model, "target")
+    if output_vectors == "target+context" and "context_embedding" in [
+        layer.name for layer in model.layers
+    ]:
+        weights = weights + embedding_weights(model, "context")
     return WordVectors(vocab.words[1:], weights[1:], counts=vocab.counts[1:].tolist())
 
 
@@ -215,7 +226,7 @@ def train(
     result = TrainResult(
         model=model,
         vocab=vocab,
-        vectors=model_vectors(model, vocab),
+        vectors=model_vectors(model, vocab, config.output_vectors),
         history=history,
         config=config,
         tokens=len(ids),

@@ -80,3 +80,16 @@ def test_unwritable_out_dir_fails_before_training(planted, tmp_path):
     blocker.write_text("x")
     with pytest.raises(Kw2vError, match="cannot write"):
         _train(planted, out_dir=blocker / "sub")
+
+
+def test_output_vectors_sum_or_target_table(planted):
+    from kw2v import embedding_weights, model_vectors
+
+    result = _train(planted, epochs=1)
+    target = embedding_weights(result.model, "target")[1:]
+    context = embedding_weights(result.model, "context")[1:]
+    np.testing.assert_allclose(result.vectors.vectors, target + context, rtol=1e-6)
+    only = model_vectors(result.model, result.vocab, "target")
+    np.testing.assert_allclose(only.vectors, target)
+    with pytest.raises(Kw2vError, match="--output-vectors"):
+        TrainConfig(output_vectors="both").validate()

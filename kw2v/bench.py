@@ -1,0 +1,213 @@
+"""kw2v against gensim, side by side: same corpus, same options, each timed as a whole process.
+
+``python -m kw2v bench --corpus PATH [--epochs N --max-words W --out DIR]`` runs both trainers
+as child processes (so start-up, reading and vocabulary building count, and peak memory is each
+process's own), scores both with :mod:`kw2v.evaluate` (equal to gensim's evaluators) and writes
+``bench.json`` and ``bench.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from kw2v.errors import Kw2vError
+
+METRICS = ("wall_s", "words_per_s", "peak_rss_mb", "ws353", "simlex", "analogy_add")
+
+
+def prepare_corpus(source: str, max_words: int | None, workdir: Path) -> tuple[Path, int]:
+    """A plain-text copy of the corpus (at most ``max_words`` words) that both trainers read,
+    tokenised the same way (whitespace), and its word count. Streams: bounded memory."""
+    from kw2v.corpus import Corpus
+
+    corpus = Corpus(source, mode="none")
+    out = workdir / "corpus.txt"
+    n = 0
+    with open(out, "w", encoding="utf-8") as f:
+        for sentence in corpus:
+            if max_words is not None and n + len(sentence) > max_words:
+                sentence = sentence[: max_words - n]
+            if sentence:
+                f.write(" ".join(sentence) + "\n")
+                n += len(sentence)
+            if max_words is not None and n >= max_words:
+                break
+    if n == 0:
+        raise Kw2vError(f"corpus {source} has no words")
+    return out, n
+
+
+def _run_child(argv: list[str]) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak RSS in MB of that process)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode:
+        raise Kw2vError(f"{' '.join(argv[:4])} ... failed ({proc.returncode}): {err[-500:]}")
+    return wall, usage.ru_maxrss / 1024  # Linux reports kilobytes
+
+
+def _gensim_worker(argv: list[str]) -> None:
+    """Child process: train gensim's Word2Vec on a text file and save its vectors."""
+    corpus, out, epochs, dim, window, negative, min_count, sample, seed = argv
+    from gensim.models import Word2Vec
+    from gensim.models.word2vec import LineSentence
+
+    start = time.perf_counter()
+    model = Word2Vec(
+        LineSentence(corpus),
+        sg=1,
+        vector_size=int(dim),
+        window=int(window),
+        negative=int(negative),
+        min_count=int(min_count),
+        sample=float(sample),
+        epochs=int(epochs),
+        seed=int(seed),
+        workers=2,
+    )
+    seconds = time.perf_counter() - start
+    Path(out).mkdir(parents=True, exist_ok=True)
+    model.wv.save_word2vec_format(str(Path(out) / "vectors.bin"), binary=True)
+    (Path(out) / "run.json").write_text(json.dumps({"seconds": seconds}))
+
+
+def run_bench(
+    source: str,
+    out_dir: str | os.PathLike,
+    *,
+    epochs: int = 1,
+    max_words: int | None = None,
+    dim: int = 100,
+    window: int = 5,
+    negative: int = 5,
+    min_count: int = 5,
+    sample: float = 1e-3,
+    seed: int = 1,
+) -> dict:
+    """Train kw2v and gensim (workers=2) with the same options; return and write the results."""
+    from kw2v.evaluate import evaluate_all
+    from kw2v.vectors import WordVectors
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    text, words = prepare_corpus(source, max_words, out)
+    opts = [str(v) for v in (epochs, dim, window, negative, min_count, sample, seed)]
+    shared = ["--epochs", opts[0], "--dim", opts[1], "--window", opts[2], "--negative", opts[3],
+              "--min-count", opts[4], "--sample", opts[5], "--seed", opts[6]]  # fmt: skip
+    commands = {
+        "kw2v": [
+            sys.executable,
+            "-m",
+            "kw2v",
+            "train",
+            "--corpus",
+            str(text),
+            "--out",
+            str(out / "kw2v"),
+            "--normalize",
+            "none",
+            *shared,
+        ],  # fmt: skip
+        "gensim": [
+            sys.executable,
+            "-m",
+            "kw2v.bench",
+            "--gensim-worker",
+            str(text),
+            str(out / "gensim"),
+            *opts,
+        ],  # fmt: skip
+    }
+    results: dict[str, dict] = {}
+    for name, argv in commands.items():
+        print(f"training {name} ...", flush=True)
+        wall, rss = _run_child(argv)
+        vectors = WordVectors.load_word2vec(out / name / "vectors.bin")
+        scores = evaluate_all(vectors)
+        train_s = json.loads((out / name / "run.json").read_text())["seconds"]
+        results[name] = {
+            "wall_s": round(wall, 1),
+            "train_s": round(train_s, 1),
+            "words_per_s": round(words * epochs / wall),
+            "peak_rss_mb": round(rss),
+            "vocabulary": len(vectors),
+            "ws353": round(scores["ws353"], 4),
+            "simlex": round(scores["simlex"], 4),
+            "analogy_add": round(scores["analogy_add"], 4),
+            "analogy_mul": round(scores["analogy_mul"], 4),
+        }
+    k, g = results["kw2v"], results["gensim"]
+    report = {
+        "corpus": str(source),
+        "words": words,
+        "options": dict(
+            zip(
+                ("epochs", "dim", "window", "negative", "min_count", "sample", "seed"),
+                opts,
+                strict=True,
+            )
+        ),  # fmt: skip
+        "machine": machine_description(),
+        "results": results,
+        "ratios": {
+            "words_per_s": round(k["words_per_s"] / g["words_per_s"], 3),
+            "ws353_diff": round(k["ws353"] - g["ws353"], 4),
+            "analogy_ratio": (
+                round(k["analogy_add"] / g["analogy_add"], 3) if g["analogy_add"] else None
+            ),
+        },
+    }
+    (out / "bench.json").write_text(json.dumps(report, indent=2))
+    (out / "bench.md").write_text(markdown_report(report))
+    return report
+
+
+def machine_description() -> str:
+    """CPU model, core count and library versions, for the record."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    from importlib.metadata import version
+
+    libs = ", ".join(f"{p} {version(p)}" for p in ("tensorflow", "keras", "gensim", "numpy"))
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {libs}"
+
+
+def markdown_report(report: dict) -> str:
+    """The results as a markdown table: one row per metric, kw2v / gensim / ratio columns."""
+    k, g = report["results"]["kw2v"], report["results"]["gensim"]
+    lines = [
+        f"Corpus: `{report['corpus']}`, {report['words']:,} words; options: "
+        + ", ".join(f"{a}={b}" for a, b in report["options"].items()),
+        f"Machine: {report['machine']}",
+        "",
+        "| metric | kw2v | gensim (workers=2) | kw2v / gensim |",
+        "|---|---:|---:|---:|",
+    ]
+    for m in (*METRICS, "analogy_mul", "train_s", "vocabulary"):
+        ratio = k[m] / g[m] if g[m] else float("nan")
+        lines.append(f"| {m} | {k[m]:,} | {g[m]:,} | {ratio:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--gensim-worker":
+        _gensim_worker(sys.argv[2:])
+    else:
+        print("usage: python -m kw2v bench --corpus PATH ...", file=sys.stderr)
+        sys.exit(2)
