@@ -1,10 +1,11 @@
 """kw2v: word2vec in Keras 3, the helper package of the kw2v course.
 
-Read top-down the way data flows: ``corpus`` (text → tokens) → ``vocab`` → ``sampling`` and
-``pairs`` (subsampling, negatives, skip-gram pairs) → ``pipeline`` (tf.data) → ``model`` →
-``train`` → ``vectors`` (lookup, file formats) → ``evaluate`` and ``plot``; ``cli`` is the
-command line. Public names are importable from ``kw2v`` itself; TensorFlow loads only when a
-name that needs it is first used.
+Read top-down the way data flows: ``datasets`` (named corpora, downloads) and ``corpus``
+(text → tokens) → ``vocab`` → ``sampling`` and ``pairs`` (subsampling, negatives, skip-gram
+pairs) → ``pipeline`` (tf.data) → ``model`` → ``train`` → ``vectors`` (lookup, similarity) and
+``io`` (atomic files, word2vec formats) → ``evaluate`` and ``plot``; ``cli`` is the command
+line. Public names are importable from ``kw2v`` itself; TensorFlow loads only when a name that
+needs it is first used.
 """
 
 import os as _os
@@ -21,8 +22,8 @@ _EXPORTS = {
     "tokenize": "corpus",
     "normalize_text8": "corpus",
     "iter_sentences": "corpus",
-    "download_text8": "corpus",
-    "wiki_sample_path": "corpus",
+    "download_text8": "datasets",
+    "wiki_sample_path": "datasets",
     "Vocabulary": "vocab",
     "keep_probabilities": "sampling",
     "noise_distribution": "sampling",
@@ -46,8 +47,8 @@ _EXPORTS = {
     "load_model": "checkpoint",
     "WordVectors": "vectors",
     "UnknownWordError": "vectors",
-    "atomic_write": "vectors",
-    "atomic_path": "vectors",
+    "atomic_write": "io",
+    "atomic_path": "io",
     "word_pairs": "evaluate",
     "analogies": "evaluate",
     "evaluate_all": "evaluate",

@@ -9,7 +9,7 @@ While :func:`kw2v.train.train` runs with an output folder ``OUT``, it keeps ``OU
 ``epoch-N.weights.h5``
     the model and optimizer state after epoch ``N`` (only the latest is kept).
 
-Every file is written atomically (:func:`kw2v.vectors.atomic_path`), the weights before the
+Every file is written atomically (:func:`kw2v.io.atomic_path`), the weights before the
 ``state.json`` that names them, so a kill at any moment leaves a consistent backup and at most
 the current epoch is lost. Run the same command again and training continues from the last
 finished epoch; when the run completes, ``OUT/backup/`` is removed.
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from kw2v.config import TrainConfig
 from kw2v.errors import Kw2vError
-from kw2v.vectors import atomic_path, atomic_write
+from kw2v.io import atomic_path, atomic_write
 
 if TYPE_CHECKING:
     import keras

@@ -137,8 +137,8 @@ def cmd_train(args) -> int:
 def cmd_demo(args) -> int:
     from kw2v.corpus import Corpus
     from kw2v.evaluate import evaluate_all, format_table
+    from kw2v.io import atomic_write
     from kw2v.plot import plot_tsne
-    from kw2v.vectors import atomic_write
 
     start = time.perf_counter()
     out = Path(args.out)

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kw2v.errors import Kw2vError
-from kw2v.vectors import WordVectors, atomic_write
+from kw2v.io import atomic_write
+from kw2v.vectors import WordVectors
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -16,10 +16,11 @@ import keras
 from kw2v.checkpoint import RunBackup, prepare_out_dir
 from kw2v.config import TrainConfig
 from kw2v.errors import Kw2vError
+from kw2v.io import atomic_path, atomic_write
 from kw2v.model import build_skipgram_model, embedding_weights
 from kw2v.optimizers import RowAdagrad
 from kw2v.pipeline import SkipGramPipeline, encode_corpus
-from kw2v.vectors import WordVectors, atomic_path, atomic_write
+from kw2v.vectors import WordVectors
 from kw2v.vocab import Vocabulary
 
 

@@ -1,39 +1,31 @@
-"""Trained word vectors: lookup, cosine similarity, analogies and the word2vec file formats.
+"""Trained word vectors: lookup, cosine similarity, analogies and nearest neighbours.
 
 A :class:`WordVectors` is what training leaves behind: one row per word, most frequent word
-first. Everything later in the course (neighbours, evaluation tables, pictures) reads it, and the
-word2vec C text/binary formats let gensim, the original C tools and our own notebooks exchange
-the same vectors.
+first. Everything later in the course (neighbours, evaluation tables, pictures) reads it. It
+converts to and from gensim's ``KeyedVectors``; its ``save_word2vec``, ``load_word2vec`` and
+``save_projector`` methods hand the file formats to :mod:`kw2v.io`.
 
 The module needs only numpy (gensim is imported lazily by the converters), so it loads fast.
 """
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import os
-import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from kw2v.errors import Kw2vError
+from kw2v.io import read_word2vec, write_projector, write_word2vec
 
 if TYPE_CHECKING:
     from gensim.models import KeyedVectors
 
-__all__ = ["UnknownWordError", "WordVectors", "atomic_path", "atomic_write"]
+__all__ = ["UnknownWordError", "WordVectors"]
 
-# A word in the word2vec formats ends at the first space and a text row ends at a newline,
-# so words holding any of these cannot be written and read back.
-_UNSTORABLE = frozenset(" \t\n\r\v\f")
-# Longest word we accept in a binary file before deciding it is not a word2vec file at all.
-_MAX_WORD_BYTES = 1 << 16
-# Bytes a text-format row is made of; a "binary" row made only of these is text read wrongly.
-_TEXT_ROW_BYTES = frozenset(b"0123456789.-+eE \n")
 # gensim's 3CosMul guard against dividing by zero.
 _COSMUL_EPS = 1e-6
 
@@ -72,121 +64,6 @@ class UnknownWordError(KeyError, Kw2vError):
     def __reduce__(self) -> tuple[type, tuple[str, list[str]]]:
         # Rebuild from the word, not the message, when sent between processes.
         return type(self), (self.word, self.suggestions)
-
-
-@contextlib.contextmanager
-def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[Any]]:
-    """Open a file for writing so that readers only ever see the old or the complete new file.
-
-    Writes go to a hidden temporary file in the same directory, which is flushed, synced to disk
-    and renamed over `path` when the ``with`` block ends. If the block raises (or the process is
-    killed), `path` is left as it was and the temporary file is removed (or, after a kill, left
-    as a hidden ``.name.*.tmp`` beside it). Missing parent directories are created.
-    Introduced in notebook 00.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The file to (re)write.
-    mode : {"wb", "w"}
-        Binary, or text in UTF-8 with ``"\\n"`` line ends on every platform.
-
-    Yields
-    ------
-    IO
-        The open temporary file; write to it like to `path`.
-
-    Raises
-    ------
-    Kw2vError
-        If `mode` is not ``"wb"`` or ``"w"``, or `path` is a folder.
-    """
-    if mode not in ("wb", "w"):
-        raise Kw2vError(f"atomic_write mode must be 'wb' or 'w', not {mode!r}")
-    target = _writable_target(path)
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    text_options = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
-    try:
-        # "x": exclusive creation, with the usual permissions (umask), unlike mkstemp's 0600.
-        with open(tmp, mode.replace("w", "x"), **text_options) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_directory(target.parent)
-
-
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """A temporary path to save to, renamed over `path` when the ``with`` block ends.
-
-    :func:`atomic_write` for libraries that write a file by name (``model.save(...)``,
-    ``model.save_weights(...)``): the temporary name is hidden, sits in the same directory and
-    ends with the same suffixes as `path`, so checks such as Keras's ``.keras`` or
-    ``.weights.h5`` pass. The file is synced to disk before the rename; if the block raises,
-    `path` is left as it was and the temporary file is removed. Introduced in notebook 04.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The file to (re)write; missing parent directories are created.
-
-    Yields
-    ------
-    pathlib.Path
-        Where to write instead of `path`.
-
-    Raises
-    ------
-    Kw2vError
-        If `path` is a folder.
-    """
-    target = _writable_target(path)
-    suffixes = "".join(target.suffixes)
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp{suffixes}")
-    try:
-        yield tmp
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_directory(target.parent)
-
-
-def _writable_target(path: str | os.PathLike[str]) -> Path:
-    """`path` as a Path, its parent folders created; a folder in its place is refused."""
-    target = Path(path)
-    if target.is_dir():
-        raise Kw2vError(f"{target} is a folder; give the path of a file to write")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return target
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make a rename durable on POSIX; Windows cannot open directories, and needs no fsync."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _format_row(row: np.ndarray, sep: str) -> str:
-    """Shortest text that reads back as the same float32 (what gensim writes, too)."""
-    return sep.join(map(str, row))
 
 
 class WordVectors:
@@ -531,22 +408,15 @@ class WordVectors:
         result = [(self._words[i], float(scores[i])) for i in order if i not in exclude]
         return result if topn is None else result[:topn]
 
-    # --- word2vec C formats ----------------------------------------------------------------------
-
-    def _check_storable(self, forbidden: frozenset[str], what: str) -> None:
-        bad = [w for w in self._words if any(c in forbidden for c in w)]
-        if bad:
-            raise Kw2vError(
-                f"{len(bad)} words cannot be stored in {what} because they contain whitespace, "
-                f"e.g. {bad[:3]!r}; replace it (say with '_') when building the vocabulary"
-            )
+    # --- word2vec C formats and projector files (written and read by kw2v.io) ------------------
 
     def save_word2vec(self, path: str | os.PathLike[str], binary: bool | None = None) -> Path:
         """Write the vectors in the word2vec C format that gensim and the C tools read.
 
         The header is ``"<words> <dim>"``; each text row is the word and its values separated by
         spaces, each binary row the word, a space, ``dim`` little-endian float32 and a newline.
-        The file is written atomically (see :func:`atomic_write`). Introduced in notebook 00.
+        The file is written atomically (see :func:`kw2v.io.atomic_write`).
+        Introduced in notebook 00.
 
         Parameters
         ----------
@@ -565,20 +435,7 @@ class WordVectors:
         Kw2vError
             If a word contains whitespace (it could not be read back).
         """
-        path = Path(path)
-        if binary is None:
-            binary = path.suffix.lower() == ".bin"
-        self._check_storable(_UNSTORABLE, "the word2vec format")
-        with atomic_write(path, "wb") as f:
-            f.write(f"{len(self)} {self.dim}\n".encode())
-            if binary:
-                rows = self._vectors.astype("<f4", copy=False)
-                for word, row in zip(self._words, rows, strict=True):
-                    f.write(word.encode("utf-8") + b" " + row.tobytes() + b"\n")
-            else:
-                for word, row in zip(self._words, self._vectors, strict=True):
-                    f.write(f"{word} {_format_row(row, ' ')}\n".encode())
-        return path
+        return write_word2vec(path, self._words, self._vectors, binary)
 
     @classmethod
     def load_word2vec(cls, path: str | os.PathLike[str], binary: bool | None = None) -> WordVectors:
@@ -606,27 +463,7 @@ class WordVectors:
         Kw2vError
             If the file is missing or malformed; the message says where and what to try.
         """
-        path = Path(path)
-        if not path.is_file():
-            raise Kw2vError(f"{path} does not exist; check the path (or train and save first)")
-        if binary is None:
-            binary = path.suffix.lower() == ".bin"
-        with open(path, "rb") as f:
-            n, d = _read_header(f, path)
-            size = path.stat().st_size
-            # Cheapest possible row: a 1-byte word, a space and the values (binary) or "0 " each.
-            least = n * (2 + 4 * d) if binary else n * (2 + 2 * d)
-            if size < least:
-                raise Kw2vError(
-                    f"{path}: its header promises {n} vectors of dimension {d} (at least "
-                    f"{least:,} bytes) but the file has only {size:,} bytes; it is truncated "
-                    "or the header is wrong (re-save or re-download it)"
-                    + ("" if binary else "; if it is a binary file pass binary=True")
-                )
-            words: list[str] = []
-            vectors = np.empty((n, d), dtype=np.float32)
-            reader = _read_binary_rows if binary else _read_text_rows
-            reader(f, path, n, d, words, vectors)
+        words, vectors = read_word2vec(path, binary)
         return cls(words, vectors)
 
     def save_projector(self, out_dir: str | os.PathLike[str]) -> tuple[Path, Path]:
@@ -651,16 +488,7 @@ class WordVectors:
         Kw2vError
             If a word contains whitespace (a tab or newline would break the TSV).
         """
-        self._check_storable(_UNSTORABLE - {" "}, "a TSV file")
-        out = Path(out_dir)
-        vectors_path, metadata_path = out / "vectors.tsv", out / "metadata.tsv"
-        with atomic_write(vectors_path, "w") as f:
-            for row in self._vectors:
-                f.write(_format_row(row, "\t") + "\n")
-        with atomic_write(metadata_path, "w") as f:
-            for word in self._words:
-                f.write(word + "\n")
-        return vectors_path, metadata_path
+        return write_projector(out_dir, self._words, self._vectors)
 
     # --- gensim --------------------------------------------------------------------------------
 
@@ -704,151 +532,4 @@ class WordVectors:
             list(kv.index_to_key),
             kv.vectors,
             None if counts is None else [int(c) for c in counts],
-        )
-
-
-# --- readers -----------------------------------------------------------------------------------
-
-
-def _read_header(f: IO[bytes], path: Path) -> tuple[int, int]:
-    raw = f.readline(1024)
-    try:
-        n_text, d_text = raw.decode("utf-8").split()
-        n, d = int(n_text), int(d_text)
-        if n < 0 or d < 1:
-            raise ValueError
-    except (UnicodeDecodeError, ValueError):
-        raise Kw2vError(
-            f"{path}: the first line should be '<number of words> <dimension>', got "
-            f"{raw[:60]!r}; is this a word2vec file? (GloVe files lack this header: add it)"
-        ) from None
-    return n, d
-
-
-def _read_text_rows(
-    f: IO[bytes], path: Path, n: int, d: int, words: list[str], vectors: np.ndarray
-) -> None:
-    seen: dict[str, int] = {}
-    hint = "; if it is a binary file pass binary=True"
-    for i in range(n):
-        line_no = i + 2
-        raw = f.readline()
-        if not raw:
-            raise Kw2vError(
-                f"{path} ends after {i} vectors but its header promises {n}; the file is "
-                "truncated or the header count is wrong"
-            )
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise Kw2vError(f"{path}, line {line_no}: not UTF-8 text{hint}") from None
-        parts = line.rstrip().split(" ")
-        word = parts[0]
-        if not word:
-            raise Kw2vError(f"{path}, line {line_no}: starts with a space or is empty, no word")
-        if len(parts) != d + 1:
-            raise Kw2vError(
-                f"{path}, line {line_no} (word {word!r}): {len(parts) - 1} values but the header "
-                f"says dimension {d}{hint}"
-            )
-        try:
-            vectors[i] = np.array(parts[1:], dtype=np.float32)
-        except ValueError:
-            bad = next(v for v in parts[1:] if not _is_number(v))
-            raise Kw2vError(
-                f"{path}, line {line_no} (word {word!r}): {bad[:30]!r} is not a number"
-            ) from None
-        _remember(seen, word, line_no, path, "line")
-        words.append(word)
-    for extra_no, raw in enumerate(f, start=n + 2):
-        if raw.strip():
-            raise Kw2vError(
-                f"{path}, line {extra_no}: more vectors than the {n} its header promises; "
-                "fix the count in the first line"
-            )
-
-
-def _read_binary_rows(
-    f: IO[bytes], path: Path, n: int, d: int, words: list[str], vectors: np.ndarray
-) -> None:
-    seen: dict[str, int] = {}
-    row_bytes = 4 * d
-    for i in range(n):
-        token = _read_word(f, path, i + 1)
-        if token is None:
-            raise Kw2vError(
-                f"{path} ends after {i} vectors but its header promises {n}; the file is "
-                "truncated or the header count is wrong"
-            )
-        # The C tool ends each row with "\n"; gensim does not. Either way it leads the next word.
-        token = token.lstrip(b"\n")
-        try:
-            word = token.decode("utf-8")
-        except UnicodeDecodeError:
-            raise Kw2vError(
-                f"{path}, vector {i + 1}: the word is not UTF-8 ({token[:30]!r}); "
-                "is this really a binary word2vec file? (try binary=False)"
-            ) from None
-        if not word:
-            raise Kw2vError(f"{path}, vector {i + 1}: empty word; the file is damaged")
-        data = f.read(row_bytes)
-        if len(data) < row_bytes:
-            raise Kw2vError(
-                f"{path} is truncated inside vector {i + 1} (word {word!r}): {len(data)} of "
-                f"{row_bytes} bytes; its header promises {n} vectors of dimension {d}"
-            )
-        if i == 0 and set(data) <= _TEXT_ROW_BYTES:
-            raise Kw2vError(
-                f"{path}: the first vector (word {word!r}) is written as text; "
-                "this is the text format, pass binary=False"
-            )
-        vectors[i] = np.frombuffer(data, dtype="<f4")
-        _remember(seen, word, i + 1, path, "vector")
-        words.append(word)
-    while rest := f.read(1 << 16):
-        if rest.strip():
-            raise Kw2vError(
-                f"{path}: more data after the {n} vectors its header promises; the header "
-                "count or dimension is wrong"
-            )
-
-
-def _read_word(f: IO[bytes], path: Path, entry: int) -> bytes | None:
-    """Bytes up to the next space (consumed); None at a clean end of file."""
-    pieces: list[bytes] = []
-    size = 0
-    while True:
-        buffered = f.peek(1)  # type: ignore[attr-defined]  # BufferedReader
-        if not buffered:
-            if not pieces or not b"".join(pieces).strip():
-                return None
-            raise Kw2vError(f"{path} is truncated inside the word of vector {entry}")
-        stop = buffered.find(b" ")
-        if stop >= 0:
-            pieces.append(f.read(stop))
-            f.read(1)
-            return b"".join(pieces)
-        pieces.append(f.read(len(buffered)))
-        size += len(buffered)
-        if size > _MAX_WORD_BYTES:
-            raise Kw2vError(
-                f"{path}, vector {entry}: no space within {_MAX_WORD_BYTES:,} bytes where a word "
-                "should end; the header dimension is wrong or this is not a binary word2vec file"
-            )
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _remember(seen: dict[str, int], word: str, where: int, path: Path, unit: str) -> None:
-    first = seen.setdefault(word, where)
-    if first != where:
-        raise Kw2vError(
-            f"{path}: word {word!r} appears twice ({unit}s {first} and {where}); "
-            "each word must have one vector"
         )

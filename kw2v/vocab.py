@@ -113,7 +113,7 @@ class Vocabulary:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write ``word<TAB>count`` lines, most frequent first, atomically."""
-        from kw2v.vectors import atomic_write
+        from kw2v.io import atomic_write
 
         with atomic_write(path, mode="w") as f:
             for w, c in zip(self.words[1:], self.counts[1:], strict=True):
