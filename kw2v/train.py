@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import keras
 
+from kw2v import distribute
 from kw2v.config import TrainConfig
 from kw2v.errors import Kw2vError
 from kw2v.model import build_skipgram_model, embedding_weights
@@ -128,7 +130,8 @@ def train(
         Defaults if omitted; keyword ``overrides`` replace single fields (``epochs=1``).
     out_dir : path, optional
         If given: ``vectors.bin`` (word2vec binary), ``vocab.tsv``, ``config.json``,
-        ``history.json`` and ``model.keras`` are written there.
+        ``history.json`` and ``model.keras`` are written there (by the chief alone, when
+        ``config.strategy`` is ``"multiworker"``).
     probe_words : sequence of str
         Print their nearest neighbours after each epoch.
     verbose : "auto", 0, 1 or 2
@@ -145,9 +148,12 @@ def train(
         notebook 04.
     """
     config = dataclasses.replace(config or TrainConfig(), **overrides).validate()
+    # First: logical devices and multi-worker collectives must be set up before TF starts.
+    strategy = distribute.make_strategy(config.strategy, config.logical_cpus)
+    distribute.check_batch_size(strategy, config.batch_size)
     if verbose == "auto":
         verbose = 1 if sys.stdout.isatty() else 2
-    out = _prepare_out_dir(out_dir)
+    out = _prepare_out_dir(out_dir) if distribute.is_chief(strategy) else None
     keras.utils.set_random_seed(config.seed)
 
     vocab = Vocabulary.build(corpus, min_count=config.min_count, max_size=config.max_vocab)
@@ -168,20 +174,37 @@ def train(
         batch_size=config.batch_size,
         seed=config.seed,
     )
-    model = build_skipgram_model(len(vocab), config.dim, shared_embedding=config.shared_embedding)
-    compile_skipgram(
-        model,
-        config.learning_rate,
-        jit_compile=config.jit_compile,
-        steps_per_execution=min(config.steps_per_execution, pipeline.steps_per_epoch()),
+    jit_compile, steps_per_execution = distribute.compile_options(
+        strategy, config.jit_compile, min(config.steps_per_execution, pipeline.steps_per_epoch())
     )
+    # Under a strategy, variables (weights and optimizer slots) are made once per replica.
+    with strategy.scope() if strategy else contextlib.nullcontext():
+        model = build_skipgram_model(
+            len(vocab), config.dim, shared_embedding=config.shared_embedding
+        )
+        compile_skipgram(
+            model,
+            config.learning_rate,
+            jit_compile=jit_compile,
+            steps_per_execution=steps_per_execution,
+        )
+    if strategy is None:
+        dataset = pipeline.dataset()
+    else:
+        dataset = distribute.distribute_pipeline(strategy, pipeline)
+        if verbose:
+            print(
+                f"{config.strategy}: {strategy.num_replicas_in_sync} replica(s), "
+                f"{config.batch_size // strategy.num_replicas_in_sync} pairs each per step",
+                flush=True,
+            )
     all_callbacks = list(callbacks)
     if probe_words:
         all_callbacks.append(NeighborsCallback(vocab, probe_words))
 
     start = time.perf_counter()
     history = model.fit(
-        pipeline.dataset(),
+        dataset,
         epochs=config.epochs,
         steps_per_epoch=pipeline.steps_per_epoch(),
         callbacks=all_callbacks,
