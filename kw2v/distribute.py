@@ -200,34 +200,38 @@ def compile_options(strategy, jit_compile: bool, steps_per_execution: int) -> tu
 
 
 def input_pipeline(pipeline, context):
-    """The part of ``pipeline`` that one worker feeds to its replicas, for ``context``.
+    """The part of ``pipeline`` that one worker makes, for its :class:`tf.distribute.InputContext`.
 
     ``pipeline`` is the whole-corpus :class:`kw2v.SkipGramPipeline` with the global batch
-    size; ``context`` is the :class:`tf.distribute.InputContext` TensorFlow hands to each
-    worker's input function. The worker reads its own shard of the corpus
-    (:meth:`~kw2v.SkipGramPipeline.shard`) in batches of one replica's share of the global
-    batch, and makes one batch per local replica per step, so every replica takes
-    ``pipeline.steps_per_epoch()`` steps an epoch.
+    size. A worker reads its own shard of the corpus (:meth:`~kw2v.SkipGramPipeline.shard`)
+    in batches of its share of the global batch (one replica's share per local replica),
+    ``pipeline.steps_per_epoch()`` of them an epoch, like every other worker. With a single
+    worker that is ``pipeline`` itself: the same batches, in the same order.
     """
     local_replicas = context.num_replicas_in_sync // context.num_input_pipelines
     return pipeline.shard(
         context.input_pipeline_id,
         context.num_input_pipelines,
-        batch_size=context.get_per_replica_batch_size(pipeline.batch_size),
-        steps=pipeline.steps_per_epoch() * local_replicas,
+        batch_size=context.get_per_replica_batch_size(pipeline.batch_size) * local_replicas,
+        steps=pipeline.steps_per_epoch(),
     )
 
 
 def distribute_pipeline(strategy, pipeline, start_epoch: int = 0):
     """The pipeline as a distributed dataset: per-replica batches that add up to the global one.
 
-    Each worker builds its :func:`input_pipeline`; TensorFlow hands its consecutive batches
-    to the worker's replicas. So one step still trains on ``pipeline.batch_size`` pairs
-    split across all replicas, with the same learning rate as on one device (Keras divides
-    each replica's mean loss by the number of replicas and sums their gradients).
-    ``start_epoch`` resumes the random streams, as in :meth:`~kw2v.SkipGramPipeline.dataset`.
+    Each worker makes its :func:`input_pipeline` and cuts every batch into one slice per
+    local replica (TensorFlow hands consecutive slices to consecutive replicas). So a step
+    trains on ``pipeline.batch_size`` pairs in all, with the same learning rate as on one
+    device: Keras divides each replica's mean loss by the number of replicas and sums their
+    gradients. On one machine (``mirrored``) a step sees exactly the batch that the
+    single-device run sees. ``start_epoch`` resumes the random streams, as in
+    :meth:`~kw2v.SkipGramPipeline.dataset`.
     """
     check_batch_size(strategy, pipeline.batch_size)
-    return strategy.distribute_datasets_from_function(
-        lambda context: input_pipeline(pipeline, context).dataset(start_epoch)
-    )
+
+    def dataset_fn(context):
+        per_replica = context.get_per_replica_batch_size(pipeline.batch_size)
+        return input_pipeline(pipeline, context).dataset(start_epoch).rebatch(per_replica)
+
+    return strategy.distribute_datasets_from_function(dataset_fn)
