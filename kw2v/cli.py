@@ -102,6 +102,26 @@ def _at_least_one(text: str) -> int:
     return value
 
 
+def _add_distribute_options(p: argparse.ArgumentParser) -> None:
+    """``train`` only: spread training over devices or machines (docs/distributed.md)."""
+    from kw2v.distribute import STRATEGIES
+
+    g = p.add_argument_group("distributed training (TensorFlow backend)")
+    g.add_argument(
+        "--strategy",
+        choices=STRATEGIES,
+        default="default",
+        help="mirrored: all local GPUs (or logical CPUs); multiworker: the cluster in TF_CONFIG",
+    )
+    g.add_argument(
+        "--logical-cpus",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --strategy mirrored: split the CPU into N devices (to try it without GPUs)",
+    )
+
+
 def _config_from(args):
     return TrainConfig(
         dim=args.dim,
@@ -116,6 +136,8 @@ def _config_from(args):
         shared_embedding=args.shared_embedding,
         seed=args.seed,
         output_vectors=args.output_vectors,
+        strategy=getattr(args, "strategy", "default"),
+        logical_cpus=getattr(args, "logical_cpus", None),
     ).validate()
 
 
@@ -130,7 +152,12 @@ def cmd_train(args) -> int:
 
     print(f"corpus: {corpus.name} ({corpus.path})", flush=True)
     train(corpus, config, out_dir=args.out, probe_words=args.probe or ())
-    print(f"wrote {Path(args.out) / 'vectors.bin'} (word2vec binary format)")
+    from kw2v.distribute import chief_in_tf_config
+
+    if config.strategy != "multiworker" or chief_in_tf_config():
+        print(f"wrote {Path(args.out) / 'vectors.bin'} (word2vec binary format)")
+    else:
+        print(f"not writing {args.out}: the chief worker writes the run")
     return 0
 
 
@@ -264,6 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", required=True, help="wiki-sample, text8, or a text file path")
     p.add_argument("--out", required=True, help="output folder")
     _add_train_options(p, defaults)
+    _add_distribute_options(p)
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("bench", help="train kw2v and gensim with the same options, compare")

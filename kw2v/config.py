@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from kw2v.distribute import STRATEGIES
 from kw2v.errors import Kw2vError
 
 OUTPUT_VECTORS = ("target+context", "target")
@@ -19,6 +20,9 @@ class TrainConfig:
     do). The sum scored better on every set, measured on wiki-sample (WS353 0.52 vs 0.51 over
     3 seeds, with less spread) and on 20 MB of wiki8 (WS353 0.59 vs 0.57, analogies 15.5% vs
     11.2%).
+    ``strategy`` spreads training over devices or machines (:mod:`kw2v.distribute`), with
+    the same global ``batch_size`` and ``learning_rate``; ``logical_cpus`` splits the CPU into
+    that many devices for ``"mirrored"`` on a machine without GPUs.
     Introduced in notebook 04.
     """
 
@@ -36,6 +40,8 @@ class TrainConfig:
     seed: int = 0
     steps_per_execution: int = 32
     jit_compile: bool = True
+    strategy: str = "default"
+    logical_cpus: int | None = None
 
     def validate(self) -> TrainConfig:
         """Raise :class:`Kw2vError` naming the option and a valid range for a bad value."""
@@ -51,6 +57,13 @@ class TrainConfig:
             ("learning_rate", self.learning_rate > 0, "above 0"),
             ("steps_per_execution", self.steps_per_execution >= 1, "at least 1"),
             ("output_vectors", self.output_vectors in OUTPUT_VECTORS, " or ".join(OUTPUT_VECTORS)),
+            ("strategy", self.strategy in STRATEGIES, "one of " + ", ".join(STRATEGIES)),
+            ("logical_cpus", self.logical_cpus is None or self.logical_cpus >= 1, "at least 1"),
+            (
+                "logical_cpus",
+                self.logical_cpus is None or self.strategy == "mirrored",
+                "used with --strategy mirrored only",
+            ),
         ]
         for name, ok, valid in checks:
             if not ok:

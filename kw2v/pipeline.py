@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
@@ -99,6 +100,42 @@ class SkipGramPipeline:
         self.steps_multiple = 1
         self.keep = keep_probabilities(self.counts, sample)
         self.noise = NoiseSampler(noise_distribution(self.counts, noise_power))
+        # The whole corpus, one random stream per epoch, as many batches as a pass makes;
+        # :meth:`shard` narrows these for distributed training.
+        self.lo, self.hi = 0, len(self.ids)
+        self.shard_index, self.num_shards, self.steps = 0, 1, None
+
+    def shard(
+        self, index: int, count: int, *, batch_size: int | None = None, steps: int | None = None
+    ) -> SkipGramPipeline:
+        """The pipeline of worker ``index`` of ``count``: its contiguous ``1/count`` of the corpus.
+
+        Each shard draws from its own random stream and makes exactly ``steps`` batches per
+        epoch of ``batch_size`` pairs, so every worker of a synchronous multi-worker run takes
+        the same number of steps (a worker that ran short would leave the others waiting in
+        an all-reduce). Windows do not cross a shard's edge. Introduced with
+        :mod:`kw2v.distribute`.
+
+        Parameters
+        ----------
+        index, count : int
+            This shard and the number of shards (``0 <= index < count``).
+        batch_size : int, optional
+            Pairs per batch (a replica's share of the global batch); default: unchanged.
+        steps : int, optional
+            Batches per epoch; default: the expected count for this shard and batch size.
+        """
+        if not 0 <= index < count:
+            raise Kw2vError(f"shard index must be in [0, {count}), got {index}")
+        if batch_size is not None and batch_size < 1:
+            raise Kw2vError(f"batch size must be at least 1, got {batch_size}")
+        part = copy.copy(self)
+        n = len(self.ids)
+        part.lo, part.hi = n * index // count, n * (index + 1) // count
+        part.shard_index, part.num_shards = index, count
+        part.batch_size = batch_size or self.batch_size
+        part.steps = steps
+        return part
 
     def expected_pairs(self) -> float:
         """Expected positive pairs per epoch, sentence ends and dynamic windows included.
@@ -110,13 +147,17 @@ class SkipGramPipeline:
         kept_fraction = float((self.counts * self.keep).sum() / max(self.counts.sum(), 1))
         lengths = np.diff(np.append(self.starts, len(self.ids))) * kept_fraction
         w = self.window
-        return float(
+        pairs = float(
             sum(2 * np.maximum(lengths - d, 0).sum() * (w - d + 1) / w for d in range(1, w + 1))
         )
+        return pairs * (self.hi - self.lo) / len(self.ids)  # a shard's share
 
     def steps_per_epoch(self) -> int:
         """Expected batches per epoch (the exact count varies a little with the random draws),
-        rounded up to a multiple of :attr:`steps_multiple`."""
+        rounded up to a multiple of :attr:`steps_multiple`; a shard's count is fixed by
+        :meth:`shard`."""
+        if self.steps is not None:
+            return self.steps
         steps = max(1, int(self.expected_pairs() // self.batch_size))
         return -(-steps // self.steps_multiple) * self.steps_multiple
 
@@ -128,7 +169,10 @@ class SkipGramPipeline:
         resumed runs exact. Batches past the count are dropped; missing ones are taken from the
         start of the next pass.
         """
-        rng = np.random.default_rng([self.seed, epoch])
+        stream = (
+            [self.seed, epoch] if self.num_shards == 1 else [self.seed, epoch, self.shard_index]
+        )
+        rng = np.random.default_rng(stream)
         steps, b = self.steps_per_epoch(), self.batch_size
         produced = 0
         while True:
@@ -142,8 +186,8 @@ class SkipGramPipeline:
         """One pass: shuffled pairs chunk by chunk, cut into full batches (the rest carried)."""
         carry_t = carry_c = np.zeros(0, np.int32)
         yielded = False
-        for lo in range(0, len(self.ids), self.chunk_tokens):
-            hi = min(lo + self.chunk_tokens, len(self.ids))
+        for lo in range(self.lo, self.hi, self.chunk_tokens):
+            hi = min(lo + self.chunk_tokens, self.hi)
             sent = np.searchsorted(self.starts, np.arange(lo, hi), side="right")
             t, c = window_pairs(
                 self.ids[lo:hi], self.window, rng, keep=self.keep, sentence_ids=sent

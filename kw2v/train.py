@@ -13,6 +13,7 @@ from pathlib import Path
 
 import keras
 
+from kw2v import distribute
 from kw2v.checkpoint import RunBackup, prepare_out_dir
 from kw2v.config import TrainConfig
 from kw2v.errors import Kw2vError
@@ -133,7 +134,8 @@ def train(
         If given: ``vectors.bin`` (word2vec binary), ``vocab.tsv``, ``run.json`` and
         ``model.keras`` are written there, and a checkpoint after every epoch in
         ``out_dir/backup/`` (see :mod:`kw2v.checkpoint`): run again with the same
-        ``out_dir`` after an interruption and training resumes at the last finished epoch.
+        ``out_dir`` after an interruption and training resumes at the last finished epoch. Under
+        ``config.strategy == "multiworker"`` only the chief writes.
     probe_words : sequence of str
         Print their nearest neighbours after each epoch.
     verbose : "auto", 0, 1 or 2
@@ -150,9 +152,12 @@ def train(
         output folder holding a stopped run with other options. Introduced in notebook 04.
     """
     config = dataclasses.replace(config or TrainConfig(), **overrides).validate()
+    # First: logical devices and multi-worker collectives must be set up before TF starts.
+    strategy = distribute.make_strategy(config.strategy, config.logical_cpus)
+    distribute.check_batch_size(strategy, config.batch_size)
     if verbose == "auto":
         verbose = 1 if sys.stdout.isatty() else 2
-    out = prepare_out_dir(out_dir)
+    out = prepare_out_dir(out_dir) if distribute.is_chief(strategy) else None
     backup = RunBackup(out, config) if out is not None else None  # a stopped run to resume?
     keras.utils.set_random_seed(config.seed)
 
@@ -177,16 +182,29 @@ def train(
         seed=config.seed,
     )
     _check_pairs(pipeline)
+    jit_compile, steps_per_execution = distribute.compile_options(
+        strategy, config.jit_compile, min(config.steps_per_execution, pipeline.steps_per_epoch())
+    )
     # Keras runs whole executions: an epoch that is not a multiple of steps_per_execution
     # would eat into the next epoch's random stream, and resuming would not be exact.
-    pipeline.steps_multiple = min(config.steps_per_execution, pipeline.steps_per_epoch())
-    model = build_skipgram_model(len(vocab), config.dim, shared_embedding=config.shared_embedding)
-    compile_skipgram(
-        model,
-        config.learning_rate,
-        jit_compile=config.jit_compile,
-        steps_per_execution=pipeline.steps_multiple,
-    )
+    pipeline.steps_multiple = steps_per_execution
+    # Under a strategy, variables (weights and optimizer slots) are made once per replica.
+    with strategy.scope() if strategy else contextlib.nullcontext():
+        model = build_skipgram_model(
+            len(vocab), config.dim, shared_embedding=config.shared_embedding
+        )
+        compile_skipgram(
+            model,
+            config.learning_rate,
+            jit_compile=jit_compile,
+            steps_per_execution=steps_per_execution,
+        )
+    if strategy is not None and verbose:
+        print(
+            f"{config.strategy}: {strategy.num_replicas_in_sync} replica(s), "
+            f"{config.batch_size // strategy.num_replicas_in_sync} pairs each per step",
+            flush=True,
+        )
     all_callbacks = list(callbacks)
     if probe_words:
         all_callbacks.append(NeighborsCallback(vocab, probe_words))
@@ -211,8 +229,13 @@ def train(
     new_history = {}
     if done < config.epochs:
         with _pipeline_errors(pipeline):
+            dataset = (
+                pipeline.dataset(start_epoch=done)
+                if strategy is None
+                else distribute.distribute_pipeline(strategy, pipeline, start_epoch=done)
+            )
             new_history = model.fit(
-                pipeline.dataset(start_epoch=done),
+                dataset,
                 epochs=config.epochs,
                 initial_epoch=done,
                 steps_per_epoch=pipeline.steps_per_epoch(),

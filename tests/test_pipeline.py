@@ -72,3 +72,26 @@ def test_tiny_corpus_gives_one_short_batch_and_no_pairs_is_an_error():
         _pipeline([1], [0, 1])
     with pytest.raises(Kw2vError, match="no training pairs"):
         list(_pipeline([1, 2], [0, 1, 1], sentence_starts=np.array([0, 1])).batches(0))
+
+
+def test_shards_split_the_corpus_with_exact_steps():
+    # words 1-9 fill the first half of the text, 10-19 the second: a shard's pairs show
+    # which half it read
+    rng = np.random.default_rng(0)
+    ids = np.concatenate([rng.integers(1, 10, 2000), rng.integers(10, 20, 2000)])
+    whole = _pipeline(ids, np.bincount(ids, minlength=20), sample=0, chunk_tokens=300)
+    a, b = whole.shard(0, 2, batch_size=8, steps=40), whole.shard(1, 2, batch_size=8, steps=40)
+    assert (a.lo, a.hi, b.lo, b.hi) == (0, 2000, 2000, 4000)
+    assert abs(a.expected_pairs() + b.expected_pairs() - whole.expected_pairs()) < 1e-6
+    for shard, words in ((a, range(1, 10)), (b, range(10, 20))):
+        batches = list(shard.batches(0))
+        assert len(batches) == shard.steps_per_epoch() == 40  # the same count on every worker
+        assert all(t.shape == (8,) for t, _ in batches)
+        pairs = np.concatenate([np.stack([t, c[:, 0]], axis=1) for t, c in batches])
+        assert np.isin(pairs, words).all()
+    # one shard of one keeps the unsharded random stream
+    for (t1, c1), (t2, c2) in zip(whole.batches(0), whole.shard(0, 1).batches(0), strict=True):
+        np.testing.assert_array_equal(t1, t2)
+        np.testing.assert_array_equal(c1, c2)
+    with pytest.raises(Kw2vError, match="shard index"):
+        whole.shard(2, 2)
