@@ -134,6 +134,13 @@ def train(
         notebook 04.
     """
     config = dataclasses.replace(config or TrainConfig(), **overrides).validate()
+    if (config.model, config.loss) != ("skipgram", "negative"):  # CBOW, GloVe, hier. softmax
+        from kw2v.variants import train_variant
+
+        return train_variant(
+            corpus, config, out_dir=out_dir, probe_words=probe_words, callbacks=callbacks,
+            verbose=verbose,
+        )  # fmt: skip
     if verbose == "auto":
         verbose = 1 if sys.stdout.isatty() else 2
     out = _prepare_out_dir(out_dir)
