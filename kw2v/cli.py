@@ -17,7 +17,7 @@ import time
 import warnings
 from pathlib import Path
 
-from kw2v.config import TrainConfig
+from kw2v.config import LOSSES, MODELS, TrainConfig
 from kw2v.errors import Kw2vError
 
 DEMO_PROBES = ("king", "war", "music", "france", "three")
@@ -66,7 +66,9 @@ def _add_train_options(p: argparse.ArgumentParser, defaults) -> None:
     g = p.add_argument_group("training options")
     g.add_argument("--epochs", type=int, default=defaults.epochs)
     g.add_argument("--dim", type=int, default=defaults.dim, help="vector size")
-    g.add_argument("--window", type=int, default=defaults.window, help="max context distance")
+    g.add_argument(
+        "--window", type=int, default=defaults.window, help="max context distance (5; glove: 10)"
+    )
     g.add_argument("--negative", type=int, default=defaults.negative, help="negatives per pair")
     g.add_argument("--min-count", type=int, default=defaults.min_count)
     g.add_argument("--max-vocab", type=int, default=defaults.max_vocab)
@@ -77,6 +79,18 @@ def _add_train_options(p: argparse.ArgumentParser, defaults) -> None:
         "--shared-embedding",
         action="store_true",
         help="one Embedding for target and context (the classic Keras tutorial)",
+    )
+    g.add_argument(
+        "--model",
+        choices=MODELS,
+        default=defaults.model,
+        help="word2vec's skip-gram or CBOW, or GloVe (default: skipgram)",
+    )
+    g.add_argument(
+        "--loss",
+        choices=LOSSES,
+        default=defaults.loss,
+        help="negative sampling or hierarchical softmax, for skipgram and cbow",
     )
     g.add_argument("--seed", type=int, default=defaults.seed)
     g.add_argument(
@@ -138,6 +152,8 @@ def _config_from(args):
         output_vectors=args.output_vectors,
         strategy=getattr(args, "strategy", "default"),
         logical_cpus=getattr(args, "logical_cpus", None),
+        model=args.model,
+        loss=args.loss,
     ).validate()
 
 

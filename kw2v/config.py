@@ -8,6 +8,13 @@ from kw2v.distribute import STRATEGIES
 from kw2v.errors import Kw2vError
 
 OUTPUT_VECTORS = ("target+context", "target")
+#: What ``model`` may be: word2vec's two architectures, and GloVe (notebooks 06 and 07).
+MODELS = ("skipgram", "cbow", "glove")
+#: What ``loss`` may be for skip-gram and CBOW: negative sampling or hierarchical softmax.
+LOSSES = ("negative", "hierarchical")
+#: The window when none is given: word2vec's 5, and GloVe's 10 (its paper's; on 20 MB of
+#: wiki8 it scores WS353 0.40 against 0.35 for 5, because 1/distance weights far words less).
+DEFAULT_WINDOW = {"skipgram": 5, "cbow": 5, "glove": 10}
 
 
 @dataclasses.dataclass
@@ -27,7 +34,7 @@ class TrainConfig:
     """
 
     dim: int = 100
-    window: int = 5
+    window: int | None = None  # None: DEFAULT_WINDOW of the model
     negative: int = 5
     min_count: int = 5
     max_vocab: int | None = None
@@ -42,9 +49,16 @@ class TrainConfig:
     jit_compile: bool = True
     strategy: str = "default"
     logical_cpus: int | None = None
+    model: str = "skipgram"
+    loss: str = "negative"
 
     def validate(self) -> TrainConfig:
-        """Raise :class:`Kw2vError` naming the option and a valid range for a bad value."""
+        """Raise :class:`Kw2vError` naming the option and a valid range for a bad value.
+
+        A ``window`` of None becomes the model's default (:data:`DEFAULT_WINDOW`).
+        """
+        if self.window is None:
+            self.window = DEFAULT_WINDOW.get(self.model, 5)
         checks = [
             ("dim", self.dim >= 1, "at least 1"),
             ("window", self.window >= 1, "at least 1"),
@@ -63,6 +77,26 @@ class TrainConfig:
                 "logical_cpus",
                 self.logical_cpus is None or self.strategy == "mirrored",
                 "used with --strategy mirrored only",
+            ),
+        ]
+        checks += [
+            ("model", self.model in MODELS, "one of " + ", ".join(MODELS)),
+            ("loss", self.loss in LOSSES, "one of " + ", ".join(LOSSES)),
+            (
+                "loss",
+                self.model != "glove" or self.loss == "negative",
+                "left at negative with --model glove (GloVe has its own loss)",
+            ),
+            (
+                "strategy",
+                self.strategy == "default" or (self.model, self.loss) == ("skipgram", "negative"),
+                "default for CBOW, GloVe and hierarchical softmax (skip-gram with negative "
+                "sampling only is distributed)",
+            ),
+            (
+                "shared_embedding",
+                not self.shared_embedding or (self.model, self.loss) == ("skipgram", "negative"),
+                "off except for skip-gram with negative sampling",
             ),
         ]
         for name, ok, valid in checks:

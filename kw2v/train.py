@@ -152,6 +152,13 @@ def train(
         output folder holding a stopped run with other options. Introduced in notebook 04.
     """
     config = dataclasses.replace(config or TrainConfig(), **overrides).validate()
+    if (config.model, config.loss) != ("skipgram", "negative"):  # CBOW, GloVe, hier. softmax
+        from kw2v.variants import train_variant
+
+        return train_variant(
+            corpus, config, out_dir=out_dir, probe_words=probe_words, callbacks=callbacks,
+            verbose=verbose,
+        )  # fmt: skip
     # First: logical devices and multi-worker collectives must be set up before TF starts.
     strategy = distribute.make_strategy(config.strategy, config.logical_cpus)
     distribute.check_batch_size(strategy, config.batch_size)

@@ -1,0 +1,292 @@
+"""CBOW: the mean of the context words' vectors predicts the centre word.
+
+Skip-gram turns each window into ``2w`` (centre, context) pairs; CBOW turns it into one
+example: the context words are looked up, averaged into one vector ``h``, and ``h`` must pick
+the true centre word out of k negatives (or, with hierarchical softmax, walk its path in the
+Huffman tree). One update per centre word instead of one per pair makes it several times faster
+per epoch; averaging blurs rare words a little, so skip-gram usually wins on small corpora.
+Introduced in notebook 06.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import keras
+import numpy as np
+from keras import layers
+
+from kw2v.errors import Kw2vError
+from kw2v.sampling import NoiseSampler, keep_probabilities, noise_distribution
+
+__all__ = ["CBOWPipeline", "build_cbow_model", "cbow_windows"]
+
+
+def cbow_windows(
+    ids: np.ndarray,
+    window: int,
+    rng: np.random.Generator,
+    *,
+    keep: np.ndarray | None = None,
+    sentence_ids: np.ndarray | None = None,
+    dynamic: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """CBOW examples of a stretch of corpus: each kept word with its context words, padded.
+
+    The same rules as :func:`kw2v.window_pairs`: subsampling first, a window size drawn per
+    centre word from ``1 .. window`` (``dynamic``), no window across a sentence boundary. Row
+    ``i`` of the context matrix holds the words at offsets ``-window .. -1, 1 .. window``
+    around centre ``i``, with 0 (the reserved index) where a word is out of reach; centres
+    with no context word at all are dropped. Introduced in notebook 06.
+
+    Parameters
+    ----------
+    ids : ndarray of int32
+        Word indices of consecutive tokens.
+    window : int
+        Largest distance between the centre and a context word.
+    rng : numpy.random.Generator
+    keep : ndarray, optional
+        Keep probability per word index (:func:`kw2v.keep_probabilities`).
+    sentence_ids : ndarray of int, optional
+        Sentence number of each token.
+    dynamic : bool
+        Draw a window size per centre word (word2vec) instead of always ``window``.
+
+    Returns
+    -------
+    contexts : ndarray of int32, shape (n, 2 * window)
+    centres : ndarray of int32, shape (n,)
+    """
+    if window < 1:
+        raise Kw2vError(f"window must be at least 1, got {window}")
+    ids = np.asarray(ids, dtype=np.int32)
+    if keep is not None:
+        mask = keep[ids] > rng.random(len(ids))
+        ids = ids[mask]
+        if sentence_ids is not None:
+            sentence_ids = np.asarray(sentence_ids)[mask]
+    n = len(ids)
+    spans = rng.integers(1, window + 1, size=n) if dynamic else np.full(n, window)
+    contexts = np.zeros((n, 2 * window), np.int32)
+    offsets = [*range(-window, 0), *range(1, window + 1)]
+    for col, off in enumerate(offsets):
+        d = abs(off)
+        if d >= n:
+            continue
+        # centre i, context i + off: rows lo..hi of the centres have a neighbour at off
+        lo, hi = (d, n) if off < 0 else (0, n - d)
+        ok = spans[lo:hi] >= d
+        if sentence_ids is not None:
+            ok &= sentence_ids[lo:hi] == sentence_ids[lo + off : hi + off]
+        contexts[lo:hi, col] = np.where(ok, ids[lo + off : hi + off], 0)
+    has_context = contexts.any(axis=1)
+    return contexts[has_context], ids[has_context]
+
+
+class CBOWPipeline:
+    """Batches of (context words (B, 2w), centre + k negatives (B, 1 + k)), made per epoch.
+
+    Streams the encoded corpus chunk by chunk like :class:`kw2v.SkipGramPipeline` — subsampling,
+    dynamic windows, a shuffle inside each chunk, unigram^0.75 negatives — so memory stays at
+    one chunk's examples (about ``8 * window * chunk_tokens`` bytes) whatever the corpus size.
+    Epoch ``e`` uses the random stream ``(seed, e)``. ``batch_size`` counts centre words.
+    Introduced in notebook 06.
+
+    Parameters
+    ----------
+    ids : ndarray of int32
+        The encoded corpus (:func:`kw2v.encode_corpus`).
+    counts : ndarray of int
+        ``Vocabulary.counts``: subsampling and the noise distribution.
+    sentence_starts : ndarray of int, optional
+        Token offsets where sentences start.
+    window, negative, sample : int, int, float
+        word2vec's ``-window``, ``-negative`` and ``-sample``; ``negative=0`` for hierarchical
+        softmax (the batches then carry the centre word alone).
+    batch_size : int
+        Centre words per batch.
+    chunk_tokens : int
+    seed : int
+    """
+
+    def __init__(
+        self,
+        ids: np.ndarray,
+        counts: np.ndarray,
+        *,
+        sentence_starts: np.ndarray | None = None,
+        window: int = 5,
+        negative: int = 5,
+        sample: float = 1e-3,
+        batch_size: int = 256,
+        chunk_tokens: int = 200_000,
+        seed: int = 0,
+        noise_power: float = 0.75,
+    ):
+        if window < 1:
+            raise Kw2vError(f"window must be at least 1, got {window}")
+        if negative < 0:
+            raise Kw2vError(f"negative must be >= 0, got {negative}")
+        if batch_size < 1:
+            raise Kw2vError(f"batch size must be at least 1, got {batch_size}")
+        if len(ids) < 2:
+            raise Kw2vError(
+                f"the corpus has {len(ids)} known word(s); CBOW needs at least 2 in a sentence"
+            )
+        self.ids = np.asarray(ids, dtype=np.int32)
+        self.counts = np.asarray(counts)
+        self.starts = (
+            np.zeros(1, np.int64) if sentence_starts is None else np.asarray(sentence_starts)
+        )
+        self.window, self.negative, self.sample = window, negative, sample
+        self.batch_size, self.chunk_tokens, self.seed = batch_size, chunk_tokens, seed
+        self.keep = keep_probabilities(self.counts, sample)
+        self.noise = NoiseSampler(noise_distribution(self.counts, noise_power))
+
+    def expected_examples(self) -> float:
+        """Expected centre words per epoch: the tokens that survive subsampling.
+
+        (Isolated survivors, with no context word in reach, are dropped; that is a fraction of
+        a percent on real text, and counted here, so an epoch may borrow a few batches from the
+        next pass.)
+        """
+        return float((self.counts * self.keep).sum() / max(self.counts.sum(), 1) * len(self.ids))
+
+    def steps_per_epoch(self) -> int:
+        """Batches per epoch (about one pass over the corpus)."""
+        return max(1, int(self.expected_examples() // self.batch_size))
+
+    def batches(self, epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield exactly :meth:`steps_per_epoch` batches ``(contexts, targets)``."""
+        rng = np.random.default_rng([self.seed, epoch])
+        steps, b = self.steps_per_epoch(), self.batch_size
+        produced = 0
+        while True:
+            for ctx, centre in self._pass_batches(rng, b):
+                negs = self.noise.sample(rng, (len(centre), self.negative))
+                yield ctx, np.concatenate([centre[:, None], negs], axis=1)
+                produced += 1
+                if produced == steps:
+                    return
+
+    def _pass_batches(self, rng, b):
+        carry_x = np.zeros((0, 2 * self.window), np.int32)
+        carry_y = np.zeros(0, np.int32)
+        yielded = False
+        for lo in range(0, len(self.ids), self.chunk_tokens):
+            hi = min(lo + self.chunk_tokens, len(self.ids))
+            sent = np.searchsorted(self.starts, np.arange(lo, hi), side="right")
+            x, y = cbow_windows(
+                self.ids[lo:hi], self.window, rng, keep=self.keep, sentence_ids=sent
+            )
+            order = rng.permutation(len(y))
+            x = np.concatenate([carry_x, x[order]])
+            y = np.concatenate([carry_y, y[order]])
+            full = len(y) // b * b
+            for i in range(0, full, b):
+                yielded = True
+                yield x[i : i + b], y[i : i + b]
+            carry_x, carry_y = x[full:], y[full:]
+        if not yielded:
+            if not len(carry_y):
+                raise Kw2vError(
+                    "the corpus makes no CBOW examples; it needs sentences of 2 or more known "
+                    "words (lower --min-count or --sample, or give more text)"
+                )
+            yield carry_x, carry_y
+
+    def dataset(self, start_epoch: int = 0):
+        """An endless ``tf.data.Dataset`` of ``({"context", "target"}, labels [1, 0, ..., 0])``.
+
+        Pass ``steps_per_epoch=self.steps_per_epoch()`` to ``fit``.
+        """
+        import tensorflow as tf
+
+        def generate():
+            epoch = start_epoch
+            while True:
+                yield from self.batches(epoch)
+                epoch += 1
+
+        ds = tf.data.Dataset.from_generator(
+            generate,
+            output_signature=(
+                tf.TensorSpec((None, 2 * self.window), tf.int32),
+                tf.TensorSpec((None, self.negative + 1), tf.int32),
+            ),
+        )
+
+        def to_example(ctx, tgt):
+            labels = tf.concat(
+                [tf.ones_like(tgt[:, :1], tf.float32), tf.zeros_like(tgt[:, 1:], tf.float32)],
+                axis=1,
+            )
+            return {"context": ctx, "target": tgt}, labels
+
+        return ds.map(to_example).prefetch(tf.data.AUTOTUNE)
+
+
+def build_cbow_model(
+    vocab_size: int,
+    embedding_dim: int = 100,
+    *,
+    n_nodes: int | None = None,
+    name: str = "cbow",
+) -> keras.Model:
+    """CBOW: average the context vectors, score candidates for the centre word.
+
+    Input ``context`` (batch, 2w) holds the context word indices, 0 where the window had no
+    word; ``Embedding(mask_zero=True)`` marks those, and ``GlobalAveragePooling1D`` averages
+    over the real words only, giving ``h`` (batch, dim). With negative sampling (the default)
+    input ``target`` (batch, 1 + k) holds the true centre word and k negatives, scored like
+    skip-gram's: ``sigma(a * h . u + b)``, output (batch, 1 + k). With ``n_nodes`` set, the
+    output side is hierarchical softmax instead (:mod:`kw2v.hierarchical`): input ``path``
+    (batch, depth), output ``sigma(u_node . h)`` per step, trained with
+    :func:`kw2v.hierarchical.path_loss`. The word vectors we keep are the input (context-side)
+    table, ``word_embedding``, as in word2vec. Introduced in notebook 06.
+
+    Parameters
+    ----------
+    vocab_size : int
+        ``len(vocabulary)``, reserved index 0 included.
+    embedding_dim : int
+    n_nodes : int, optional
+        Inner nodes of the Huffman tree, for hierarchical softmax.
+
+    Returns
+    -------
+    keras.Model
+        Not compiled.
+    """
+    if vocab_size < 2:
+        raise Kw2vError(f"vocab_size must be at least 2 (index 0 is reserved), got {vocab_size}")
+    if embedding_dim < 1:
+        raise Kw2vError(f"embedding dimension must be at least 1, got {embedding_dim}")
+    context = keras.Input(shape=(None,), dtype="int32", name="context")
+    scale = 0.5 / embedding_dim
+    e = layers.Embedding(
+        vocab_size,
+        embedding_dim,
+        embeddings_initializer=keras.initializers.RandomUniform(-scale, scale, seed=1),
+        mask_zero=True,  # index 0 pads short windows: left out of the mean
+        name="word_embedding",
+    )(context)
+    h = layers.GlobalAveragePooling1D(name="context_mean")(e)  # (batch, dim)
+    if n_nodes is not None:
+        from kw2v.hierarchical import _path_output
+
+        path = keras.Input(shape=(None,), dtype="int32", name="path")
+        prob = _path_output(h, path, n_nodes, embedding_dim)
+        return keras.Model([context, path], prob, name=f"{name}_hs")
+    target = keras.Input(shape=(None,), dtype="int32", name="target")
+    u = layers.Embedding(
+        vocab_size, embedding_dim, embeddings_initializer="zeros", name="output_embedding"
+    )(target)  # (batch, 1 + k, dim)
+    dots = layers.Dot(axes=(1, 2), name="dot")([h, u])  # (batch, 1 + k)
+    dots = layers.Reshape((-1, 1))(dots)
+    prob = layers.Dense(
+        1, activation="sigmoid", kernel_initializer="ones", bias_initializer="zeros", name="prob"
+    )(dots)
+    prob = layers.Reshape((-1,), name="probability")(prob)
+    return keras.Model([context, target], prob, name=name)
