@@ -229,6 +229,7 @@ def train(
         )
     if out is not None:
         save_run(result, out)
+    distribute.wait_for_workers(strategy)
     return result
 
 
