@@ -173,6 +173,25 @@ def chief_in_tf_config() -> bool:
     )
 
 
+def wait_for_workers(strategy) -> None:
+    """Return once every worker has called this too (a no-op on one machine).
+
+    Called at the end of training, after the chief has written the run. A worker that exited
+    while another was still finishing ``fit`` left that one blocked until TensorFlow's
+    coordination service declared the first "crashed" (seen here: a minute, and an error
+    in the log); waiting for each other first, the workers finish together.
+    """
+    if strategy is None or strategy.num_replicas_in_sync == len(strategy.extended.worker_devices):
+        return  # one machine: nobody to wait for
+    import tensorflow as tf
+
+    @tf.function
+    def all_reduce():
+        return strategy.reduce("SUM", strategy.run(lambda: tf.constant(1.0)), axis=None)
+
+    all_reduce()
+
+
 def check_batch_size(strategy, batch_size: int) -> None:
     """The global batch must split evenly across the replicas."""
     if strategy is None:

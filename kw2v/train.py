@@ -273,6 +273,7 @@ def train(
         save_run(result, out)
         if backup is not None:
             backup.finish()
+    distribute.wait_for_workers(strategy)
     return result
 
 

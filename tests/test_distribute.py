@@ -84,14 +84,15 @@ def test_mirrored_on_two_logical_cpus_trains_as_one_device_does(tmp_path):
 
 
 WORKER = """
-    import json, sys
+    import json, os, sys
     import numpy as np
     from conftest import planted_sentences
     from kw2v import train
-    out = sys.argv[1]
+
+    out, options = sys.argv[1], json.loads(sys.argv[2])
     result = train(planted_sentences(), out_dir=out + "/run", verbose=0, strategy="multiworker",
-                   **json.loads(sys.argv[2]))
-    index = json.loads(__import__("os").environ["TF_CONFIG"])["task"]["index"]
+                   **options)
+    index = json.loads(os.environ["TF_CONFIG"])["task"]["index"]
     np.save(f"{out}/worker{index}.npy", result.vectors.vectors)
 """
 
@@ -115,7 +116,13 @@ def test_two_workers_on_loopback_train_the_same_vectors(tmp_path):
         tf_config = {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
         procs.append(
             subprocess.Popen(
-                [sys.executable, "-c", textwrap.dedent(WORKER), str(tmp_path), json.dumps(SMALL)],
+                [
+                    sys.executable,
+                    "-c",
+                    textwrap.dedent(WORKER),
+                    str(tmp_path),
+                    json.dumps({**SMALL, "epochs": 2}),
+                ],
                 env={**env, "TF_CONFIG": json.dumps(tf_config)},
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -223,10 +230,12 @@ def test_the_model_trains_under_the_jax_backend():
     pytest.importorskip("jax")
     out = _python(
         """
-        import json, keras
+        import json, sys
+        import keras
         from conftest import group_purity, planted_sentences
         from kw2v import Kw2vError, train
-        result = train(planted_sentences(), verbose=0, **json.loads(__import__("sys").argv[1]))
+
+        result = train(planted_sentences(), verbose=0, **json.loads(sys.argv[1]))
         try:
             train(planted_sentences(), strategy="mirrored", verbose=0)
             refused = ""
