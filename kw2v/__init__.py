@@ -57,6 +57,15 @@ _EXPORTS = {
     "plot_pca": "plot",
     "plot_analogy_arrows": "plot",
     "project_2d": "plot",
+    # the word2vec variants and GloVe (notebooks 06 and 07)
+    "CBOWPipeline": "cbow",
+    "build_cbow_model": "cbow",
+    "HuffmanTree": "hierarchical",
+    "build_hierarchical_skipgram_model": "hierarchical",
+    "Cooccurrence": "glove",
+    "count_cooccurrences": "glove",
+    "GloVePipeline": "glove",
+    "build_glove_model": "glove",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -72,10 +72,10 @@ class Cooccurrence:
 
     def get(self, i: int, j: int) -> float:
         """``X[i, j]`` (0.0 when absent)."""
-        key = np.int64(i) * self.vocab_size + j
-        keys = self.rows.astype(np.int64) * self.vocab_size + self.cols
-        pos = np.searchsorted(keys, key)
-        return float(self.values[pos]) if pos < len(keys) and keys[pos] == key else 0.0
+        # entries are sorted by row, then column: find the row's run, then the column in it
+        lo, hi = np.searchsorted(self.rows, [i, i + 1])
+        pos = lo + np.searchsorted(self.cols[lo:hi], j)
+        return float(self.values[pos]) if pos < hi and self.cols[pos] == j else 0.0
 
     def to_dense(self) -> np.ndarray:
         """The full matrix as a float32 array (small vocabularies only)."""
