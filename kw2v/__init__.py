@@ -2,10 +2,10 @@
 
 Read top-down the way data flows: ``datasets`` (named corpora, downloads) and ``corpus``
 (text → tokens) → ``vocab`` → ``sampling`` and ``pairs`` (subsampling, negatives, skip-gram
-pairs) → ``pipeline`` (tf.data) → ``model`` → ``train`` → ``vectors`` (lookup, similarity) and
-``io`` (atomic files, word2vec formats) → ``evaluate`` and ``plot``; ``cli`` is the command
+pairs) → ``pipeline`` (tf.data) → ``model`` → ``training`` → ``vectors`` (lookup, similarity)
+and ``io`` (atomic files, word2vec formats) → ``evaluate`` and ``plot``; ``cli`` is the command
 line. Public names are importable from ``kw2v`` itself; TensorFlow loads only when a name that
-needs it is first used.
+needs it is first used (``kw2v.import_tensorflow`` loads it without start-up noise).
 """
 
 import os as _os
@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "Kw2vError": "errors",
+    "import_tensorflow": "startup",
     "Corpus": "corpus",
     "tokenize": "corpus",
     "normalize_text8": "corpus",
@@ -39,10 +40,10 @@ _EXPORTS = {
     "couples_to_inputs": "model",
     "RowAdagrad": "optimizers",
     "TrainConfig": "config",
-    "train": "train",
-    "compile_skipgram": "train",
-    "model_vectors": "train",
-    "NeighborsCallback": "train",
+    "train": "training",
+    "compile_skipgram": "training",
+    "model_vectors": "training",
+    "NeighborsCallback": "training",
     "RunBackup": "checkpoint",
     "load_model": "checkpoint",
     "WordVectors": "vectors",

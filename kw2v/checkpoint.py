@@ -1,6 +1,6 @@
 """Checkpoints: a training run that is stopped resumes where it stopped.
 
-While :func:`kw2v.train.train` runs with an output folder ``OUT``, it keeps ``OUT/backup/``:
+While :func:`kw2v.training.train` runs with an output folder ``OUT``, it keeps ``OUT/backup/``:
 
 ``state.json``
     the options, how many epochs are done, the loss history and the seconds spent so far;

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kw2v.config import LOSSES, MODELS, TrainConfig
 from kw2v.errors import Kw2vError
+from kw2v.startup import import_tensorflow
 
 DEMO_PROBES = ("king", "war", "music", "france", "three")
 DEMO_GROUPS = {  # coloured in the demo's t-SNE picture; words missing from the map are skipped
@@ -28,25 +29,6 @@ DEMO_GROUPS = {  # coloured in the demo's t-SNE picture; words missing from the 
 }
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
-
-
-def _import_tensorflow_quietly() -> None:
-    """Import TensorFlow with C-level stderr muted: TF 2.21 prints absl start-up lines
-    ("Could not find cuda drivers...") that ignore TF_CPP_MIN_LOG_LEVEL
-    (tensorflow/tensorflow#100442). Python exceptions still propagate."""
-    if "tensorflow" in sys.modules:
-        return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 2)
-            import tensorflow as tf
-
-            tf.config.list_physical_devices()  # device probing logs too ("cuInit")
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
 
 
 def _load_vectors(path: str):
@@ -163,8 +145,8 @@ def cmd_train(args) -> int:
     config = _config_from(args)  # bad options and paths fail before TensorFlow loads
     corpus = Corpus(args.corpus, mode=args.normalize)
     _check_out_dir(args.out, config)
-    _import_tensorflow_quietly()
-    from kw2v.train import train
+    import_tensorflow()
+    from kw2v.training import train
 
     print(f"corpus: {corpus.name} ({corpus.path})", flush=True)
     train(corpus, config, out_dir=args.out, probe_words=args.probe or ())
@@ -187,8 +169,8 @@ def cmd_demo(args) -> int:
     out = Path(args.out)
     config = _config_from(args)
     _check_out_dir(out, config)
-    _import_tensorflow_quietly()
-    from kw2v.train import train
+    import_tensorflow()
+    from kw2v.training import train
 
     corpus = Corpus("wiki-sample")
     print(f"kw2v demo: skip-gram with negative sampling in Keras on {corpus.name}", flush=True)

@@ -6,7 +6,7 @@ compressed, into a re-iterable stream of sentences (lists of tokens), reading a 
 time. The named corpora (``wiki-sample``, ``text8``) and their cache live in
 :mod:`kw2v.datasets`; :class:`Corpus` accepts either a name or a path.
 
-Introduced in notebook 04.
+:class:`Corpus` is first used in notebook 00; notebook 04 opens this module up.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import bz2
 import codecs
 import contextlib
+import copy
 import functools
 import gzip
 import io
@@ -537,6 +538,9 @@ class Corpus:
         Cache folder for the datasets (see :func:`kw2v.datasets.data_dir`).
     max_sentence_length : int, default 10_000
         Longer lines are cut into pieces of this many tokens.
+    max_tokens : int, optional
+        Read only the first ``max_tokens`` tokens (a slice for quick runs and experiments);
+        by default the whole corpus.
 
     Attributes
     ----------
@@ -548,6 +552,8 @@ class Corpus:
         The tokenisation mode in use.
     max_sentence_length : int
         Longest sentence yielded, in tokens.
+    max_tokens : int or None
+        Tokens read at most; None reads everything.
 
     Raises
     ------
@@ -568,10 +574,13 @@ class Corpus:
         mode: str | None = None,
         data_dir: str | os.PathLike[str] | None = None,
         max_sentence_length: int = 10_000,
+        max_tokens: int | None = None,
     ) -> None:
         if mode is not None:
             _check_mode(mode)
         _positive("max_sentence_length", max_sentence_length)
+        if max_tokens is not None:
+            _positive("max_tokens", max_tokens)
         if isinstance(source, str) and source in datasets.DATASETS:
             self.name = source
             if source == "wiki-sample":
@@ -584,12 +593,54 @@ class Corpus:
             self.name = self.path.name
             self.mode = mode or "lower"
         self.max_sentence_length = max_sentence_length
+        self.max_tokens = max_tokens
+
+    @classmethod
+    def first_available(cls, *sources: str | os.PathLike[str], **options) -> Corpus:
+        """The first of ``sources`` that can be opened, e.g. ``("text8", "wiki-sample")``.
+
+        For the notebooks: train on text8 when it can be downloaded, else on the bundled
+        sample, with a warning that says why. ``options`` are passed to :class:`Corpus`.
+
+        Raises
+        ------
+        Kw2vError
+            If no source can be opened (the last one's error).
+        """
+        if not sources:
+            raise Kw2vError("first_available needs at least one source")
+        for source in sources[:-1]:
+            try:
+                return cls(source, **options)
+            except Kw2vError as err:
+                reason = str(err).split(". ")[0]
+                warnings.warn(f"{source} is not available: {reason}; trying the next", stacklevel=2)
+        return cls(sources[-1], **options)
+
+    def head(self, max_tokens: int) -> Corpus:
+        """The same corpus cut to its first ``max_tokens`` tokens (or fewer, if already cut)."""
+        _positive("max_tokens", max_tokens)
+        cut = copy.copy(self)
+        cut.max_tokens = min(max_tokens, self.max_tokens or max_tokens)
+        return cut
 
     def __iter__(self) -> Iterator[list[str]]:
-        return iter_sentences(self.path, self.mode, self.max_sentence_length)
+        sentences = iter_sentences(self.path, self.mode, self.max_sentence_length)
+        return sentences if self.max_tokens is None else _first_tokens(sentences, self.max_tokens)
 
     def __repr__(self) -> str:
+        cut = "" if self.max_tokens is None else f", max_tokens={self.max_tokens}"
         return (
             f"Corpus({self.name!r}, path={str(self.path)!r}, mode={self.mode!r}, "
-            f"max_sentence_length={self.max_sentence_length})"
+            f"max_sentence_length={self.max_sentence_length}{cut})"
         )
+
+
+def _first_tokens(sentences: Iterator[list[str]], limit: int) -> Iterator[list[str]]:
+    """The sentences up to ``limit`` tokens in all, the last one cut; closes the stream."""
+    with contextlib.closing(sentences):
+        for sentence in sentences:
+            yield sentence[:limit]
+            limit -= len(sentence)
+            if limit <= 0:
+                return

@@ -42,7 +42,7 @@ def build_skipgram_model(
     Returns
     -------
     keras.Model
-        Not compiled; see :func:`kw2v.train.compile_skipgram`.
+        Not compiled; see :func:`kw2v.training.compile_skipgram`.
     """
     if vocab_size < 2:
         raise Kw2vError(f"vocab_size must be at least 2 (index 0 is reserved), got {vocab_size}")

@@ -17,7 +17,7 @@ class RowAdagrad(keras.optimizers.Optimizer):
     no de-duplication. Per-row step sizes shrink with how often a word was updated, which suits
     word frequencies spanning five orders of magnitude. Measured on wiki-sample (3 epochs):
     WS353 0.48 at 150k words/s, against 0.47 at 46k words/s for Adam.
-    Introduced in notebook 04.
+    Introduced in notebook 03; notebook 04 measures it against Adam.
 
     Parameters
     ----------

@@ -26,8 +26,8 @@ def skipgrams(
     (word, neighbour within ``window_size``) couple gets label 1, index 0 is skipped, and
     ``int(n_positive * negative_samples)`` negative couples (a shuffled positive target, a
     random word) get label 0, appended after the positives. With ``shuffle=False`` and no
-    negatives the couples are identical to tf.keras's, in the same order. Introduced in
-    notebook 02.
+    negatives the couples are identical to tf.keras's, in the same order. First used in
+    notebook 01; compared with tf.keras's in notebook 02.
 
     Two differences, both on purpose: the result is NumPy arrays (``.tolist()`` gives
     tf.keras's lists), and randomness comes from ``numpy.random.default_rng(seed)``.

@@ -18,7 +18,7 @@ def encode_corpus(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The corpus as one int32 array of word indices (unknown words dropped), plus where each
     sentence starts. Four bytes a token: 68 MB for text8, where the pairs of one epoch would
-    be gigabytes. Introduced in notebook 04.
+    be gigabytes. Introduced in notebook 02.
     """
     parts, starts, n = [], [], 0
     for sentence in sentences:
@@ -39,7 +39,8 @@ class SkipGramPipeline:
     dynamic windows (:func:`kw2v.pairs.window_pairs`), a shuffle inside the chunk (so a batch
     mixes many parts of the text), and k negatives per pair from unigram^0.75. Only one chunk's
     pairs are in memory at a time. Epoch ``e`` uses the random stream ``(seed, e)``, so a run is
-    reproducible and can resume at any epoch. Introduced in notebook 04.
+    reproducible and can resume at any epoch. Introduced in notebook 02; notebook 04 trains on
+    a real corpus with it.
 
     Parameters
     ----------
@@ -61,7 +62,7 @@ class SkipGramPipeline:
     ----------
     steps_multiple : int
         :meth:`steps_per_epoch` is rounded up to a multiple of this (default 1). Keras runs
-        whole executions of ``steps_per_execution`` steps, so :func:`kw2v.train.train` sets it
+        whole executions of ``steps_per_execution`` steps, so :func:`kw2v.training.train` sets it
         to that: otherwise each Keras epoch would take a few batches of the next pipeline
         epoch, and a resumed run would not continue the stream where the stopped one was.
     """

@@ -3,7 +3,7 @@
 :func:`kw2v.train` hands a run here when ``model`` is ``"cbow"`` or ``"glove"`` or ``loss`` is
 ``"hierarchical"``; the run then goes through the same steps as skip-gram — vocabulary,
 encoded corpus, a streaming ``tf.data`` pipeline, a Keras model compiled with
-:class:`kw2v.RowAdagrad`, ``model.fit`` — and returns the same :class:`kw2v.train.TrainResult`,
+:class:`kw2v.RowAdagrad`, ``model.fit`` — and returns the same :class:`kw2v.training.TrainResult`,
 writing the same files. Introduced in notebook 06.
 """
 
@@ -155,7 +155,7 @@ def train_variant(
     counting the co-occurrences, so words/s compares whole runs.
     """
     from kw2v.checkpoint import prepare_out_dir
-    from kw2v.train import TrainResult, save_run
+    from kw2v.training import TrainResult, save_run
 
     config = config.validate()
     if verbose == "auto":

@@ -19,7 +19,7 @@ class Vocabulary:
 
     Ranking by frequency makes index ``i`` the ``i``-th most common word, the assumption behind
     ``make_sampling_table``. Ties are ordered as gensim orders them, so both number a
-    vocabulary alike. Introduced in notebook 02.
+    vocabulary alike. Introduced in notebook 01.
 
     Parameters
     ----------

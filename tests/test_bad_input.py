@@ -242,7 +242,7 @@ def test_error_inside_the_input_pipeline_during_fit_is_reported_as_itself(files,
     monkeypatch.setattr(SkipGramPipeline, "batches", broken)
     args = _train_args(files, "good.txt", "--min-count", "1", "--sample", "0", "--dim", "4")
     with pytest.raises(Kw2vError, match="planted pipeline failure"):
-        from kw2v.train import train
+        from kw2v.training import train
 
         train(Corpus(files / "good.txt"), epochs=1, min_count=1, sample=0, dim=4, verbose=0)
     assert main(list(args)) == 2

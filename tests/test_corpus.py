@@ -291,3 +291,26 @@ def test_corpus_mode_can_be_chosen(tmp_path):
     assert list(Corpus(path, mode="text8")) == [["hello", "world", "four", "two"]]
     with pytest.raises(Kw2vError, match="none, lower, text8"):
         Corpus(path, mode="nope")
+
+
+def test_max_tokens_reads_a_prefix_and_head_cuts_further(tmp_path):
+    path = _write(tmp_path / "c.txt", "a b c\nd e\nf g h i\n", "plain")
+    assert list(Corpus(path, max_tokens=4)) == [["a", "b", "c"], ["d"]]
+    assert list(Corpus(path, max_tokens=3)) == [["a", "b", "c"]]
+    assert list(Corpus(path, max_tokens=100)) == list(Corpus(path))
+    whole = Corpus(path)
+    cut = whole.head(6)
+    assert list(cut) == [["a", "b", "c"], ["d", "e"], ["f"]] and whole.max_tokens is None
+    assert cut.head(9).max_tokens == 6 and list(cut.head(2)) == [["a", "b"]]
+    assert "max_tokens=6" in repr(cut)
+    with pytest.raises(Kw2vError, match="max_tokens"):
+        Corpus(path, max_tokens=0)
+
+
+def test_first_available_falls_back_with_a_warning(tmp_path):
+    path = _write(tmp_path / "c.txt", "a b c\n", "plain")
+    with pytest.warns(UserWarning, match="missing.txt is not available: .*not found"):
+        chosen = Corpus.first_available(tmp_path / "missing.txt", path, max_tokens=2)
+    assert chosen.path == path and list(chosen) == [["a", "b"]]
+    with pytest.raises(Kw2vError, match="not found"):
+        Corpus.first_available(tmp_path / "missing.txt")
