@@ -17,7 +17,7 @@ import numpy as np
 from keras import layers
 
 from kw2v.errors import Kw2vError
-from kw2v.sampling import NoiseSampler, keep_probabilities, noise_distribution
+from kw2v.pipeline import ChunkedExamples
 
 __all__ = ["CBOWPipeline", "build_cbow_model", "cbow_windows"]
 
@@ -84,7 +84,7 @@ def cbow_windows(
     return contexts[has_context], ids[has_context]
 
 
-class CBOWPipeline:
+class CBOWPipeline(ChunkedExamples):
     """Batches of (context words (B, 2w), centre + k negatives (B, 1 + k)), made per epoch.
 
     Streams the encoded corpus chunk by chunk like :class:`kw2v.SkipGramPipeline` — subsampling,
@@ -124,25 +124,11 @@ class CBOWPipeline:
         seed: int = 0,
         noise_power: float = 0.75,
     ):
-        if window < 1:
-            raise Kw2vError(f"window must be at least 1, got {window}")
-        if negative < 0:
-            raise Kw2vError(f"negative must be >= 0, got {negative}")
-        if batch_size < 1:
-            raise Kw2vError(f"batch size must be at least 1, got {batch_size}")
-        if len(ids) < 2:
-            raise Kw2vError(
-                f"the corpus has {len(ids)} known word(s); CBOW needs at least 2 in a sentence"
-            )
-        self.ids = np.asarray(ids, dtype=np.int32)
-        self.counts = np.asarray(counts)
-        self.starts = (
-            np.zeros(1, np.int64) if sentence_starts is None else np.asarray(sentence_starts)
-        )
-        self.window, self.negative, self.sample = window, negative, sample
-        self.batch_size, self.chunk_tokens, self.seed = batch_size, chunk_tokens, seed
-        self.keep = keep_probabilities(self.counts, sample)
-        self.noise = NoiseSampler(noise_distribution(self.counts, noise_power))
+        super().__init__(
+            ids, counts, sentence_starts=sentence_starts, window=window, negative=negative,
+            sample=sample, batch_size=batch_size, chunk_tokens=chunk_tokens, seed=seed,
+            noise_power=noise_power,
+        )  # fmt: skip
 
     def expected_examples(self) -> float:
         """Expected centre words per epoch: the tokens that survive subsampling.
@@ -170,31 +156,10 @@ class CBOWPipeline:
                 if produced == steps:
                     return
 
-    def _pass_batches(self, rng, b):
-        carry_x = np.zeros((0, 2 * self.window), np.int32)
-        carry_y = np.zeros(0, np.int32)
-        yielded = False
-        for lo in range(0, len(self.ids), self.chunk_tokens):
-            hi = min(lo + self.chunk_tokens, len(self.ids))
-            sent = np.searchsorted(self.starts, np.arange(lo, hi), side="right")
-            x, y = cbow_windows(
-                self.ids[lo:hi], self.window, rng, keep=self.keep, sentence_ids=sent
-            )
-            order = rng.permutation(len(y))
-            x = np.concatenate([carry_x, x[order]])
-            y = np.concatenate([carry_y, y[order]])
-            full = len(y) // b * b
-            for i in range(0, full, b):
-                yielded = True
-                yield x[i : i + b], y[i : i + b]
-            carry_x, carry_y = x[full:], y[full:]
-        if not yielded:
-            if not len(carry_y):
-                raise Kw2vError(
-                    "the corpus makes no CBOW examples; it needs sentences of 2 or more known "
-                    "words (lower --min-count or --sample, or give more text)"
-                )
-            yield carry_x, carry_y
+    examples = "CBOW examples"
+
+    def _chunk_examples(self, ids, rng, sentence_ids):
+        return cbow_windows(ids, self.window, rng, keep=self.keep, sentence_ids=sentence_ids)
 
     def dataset(self, start_epoch: int = 0):
         """An endless ``tf.data.Dataset`` of ``({"context", "target"}, labels [1, 0, ..., 0])``.

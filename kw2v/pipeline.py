@@ -32,7 +32,83 @@ def encode_corpus(
     return np.concatenate(parts), np.asarray(starts, dtype=np.int64)
 
 
-class SkipGramPipeline:
+class ChunkedExamples:
+    """What the streaming pipelines share: checked options, subsampling and noise made ready,
+    and one pass over the corpus cut into shuffled full batches, one chunk at a time.
+
+    Subclasses say how a chunk of the encoded corpus becomes examples
+    (:meth:`_chunk_examples`) and what those are called in errors (:attr:`examples`).
+    """
+
+    examples = "examples"
+
+    def __init__(
+        self,
+        ids: np.ndarray,
+        counts: np.ndarray,
+        *,
+        sentence_starts: np.ndarray | None,
+        window: int,
+        negative: int,
+        sample: float,
+        batch_size: int,
+        chunk_tokens: int,
+        seed: int,
+        noise_power: float,
+    ):
+        if window < 1:
+            raise Kw2vError(f"window must be at least 1, got {window}")
+        if negative < 0:
+            raise Kw2vError(f"negative must be >= 0, got {negative}")
+        if batch_size < 1:
+            raise Kw2vError(f"batch size must be at least 1, got {batch_size}")
+        if len(ids) < 2:
+            raise Kw2vError(
+                f"the corpus has {len(ids)} known word(s); at least 2 are needed to make "
+                f"{self.examples}"
+            )
+        self.ids = np.asarray(ids, dtype=np.int32)
+        self.counts = np.asarray(counts)
+        self.starts = (
+            np.zeros(1, np.int64) if sentence_starts is None else np.asarray(sentence_starts)
+        )
+        self.window, self.negative, self.sample = window, negative, sample
+        self.batch_size, self.chunk_tokens, self.seed = batch_size, chunk_tokens, seed
+        self.keep = keep_probabilities(self.counts, sample)
+        self.noise = NoiseSampler(noise_distribution(self.counts, noise_power))
+        self.lo, self.hi = 0, len(self.ids)  # the tokens a pass reads (a shard's share)
+
+    def _chunk_examples(self, ids, rng, sentence_ids):
+        """One chunk's examples ``(x, y)``, a row each, in corpus order."""
+        raise NotImplementedError
+
+    def _pass_batches(self, rng, b):
+        """One pass: shuffled examples chunk by chunk, cut into full batches (the rest carried)."""
+        carry_x = carry_y = None
+        yielded = False
+        for lo in range(self.lo, self.hi, self.chunk_tokens):
+            hi = min(lo + self.chunk_tokens, self.hi)
+            sent = np.searchsorted(self.starts, np.arange(lo, hi), side="right")
+            x, y = self._chunk_examples(self.ids[lo:hi], rng, sent)
+            order = rng.permutation(len(y))
+            x, y = x[order], y[order]
+            if carry_x is not None:
+                x, y = np.concatenate([carry_x, x]), np.concatenate([carry_y, y])
+            full = len(y) // b * b
+            for i in range(0, full, b):
+                yielded = True
+                yield x[i : i + b], y[i : i + b]
+            carry_x, carry_y = x[full:], y[full:]
+        if not yielded:
+            if carry_y is None or not len(carry_y):
+                raise Kw2vError(
+                    f"the corpus makes no {self.examples}; it needs sentences of 2 or more "
+                    "known words (lower --min-count or --sample, or give more text)"
+                )
+            yield carry_x, carry_y  # a tiny corpus: one short batch a pass
+
+
+class SkipGramPipeline(ChunkedExamples):
     """Batches of (target, 1 true context + k negatives), made per epoch from the encoded corpus.
 
     Each epoch walks the corpus in order in chunks of ``chunk_tokens`` tokens: subsampling,
@@ -81,29 +157,14 @@ class SkipGramPipeline:
         seed: int = 0,
         noise_power: float = 0.75,
     ):
-        if window < 1:
-            raise Kw2vError(f"window must be at least 1, got {window}")
-        if negative < 0:
-            raise Kw2vError(f"negative must be >= 0, got {negative}")
-        if batch_size < 1:
-            raise Kw2vError(f"batch size must be at least 1, got {batch_size}")
-        if len(ids) < 2:
-            raise Kw2vError(
-                f"the corpus has {len(ids)} known word(s); at least 2 are needed to make pairs"
-            )
-        self.ids = np.asarray(ids, dtype=np.int32)
-        self.counts = np.asarray(counts)
-        self.starts = (
-            np.zeros(1, np.int64) if sentence_starts is None else np.asarray(sentence_starts)
-        )
-        self.window, self.negative, self.sample = window, negative, sample
-        self.batch_size, self.chunk_tokens, self.seed = batch_size, chunk_tokens, seed
+        super().__init__(
+            ids, counts, sentence_starts=sentence_starts, window=window, negative=negative,
+            sample=sample, batch_size=batch_size, chunk_tokens=chunk_tokens, seed=seed,
+            noise_power=noise_power,
+        )  # fmt: skip
         self.steps_multiple = 1
-        self.keep = keep_probabilities(self.counts, sample)
-        self.noise = NoiseSampler(noise_distribution(self.counts, noise_power))
-        # The whole corpus, one random stream per epoch, as many batches as a pass makes;
-        # :meth:`shard` narrows these for distributed training.
-        self.lo, self.hi = 0, len(self.ids)
+        # One random stream per epoch, as many batches as a pass makes; :meth:`shard` narrows
+        # these (and the tokens read) for distributed training.
         self.shard_index, self.num_shards, self.steps = 0, 1, None
 
     def shard(
@@ -183,31 +244,10 @@ class SkipGramPipeline:
                 if produced == steps:
                     return
 
-    def _pass_batches(self, rng, b):
-        """One pass: shuffled pairs chunk by chunk, cut into full batches (the rest carried)."""
-        carry_t = carry_c = np.zeros(0, np.int32)
-        yielded = False
-        for lo in range(self.lo, self.hi, self.chunk_tokens):
-            hi = min(lo + self.chunk_tokens, self.hi)
-            sent = np.searchsorted(self.starts, np.arange(lo, hi), side="right")
-            t, c = window_pairs(
-                self.ids[lo:hi], self.window, rng, keep=self.keep, sentence_ids=sent
-            )
-            order = rng.permutation(len(t))
-            t = np.concatenate([carry_t, t[order]])
-            c = np.concatenate([carry_c, c[order]])
-            full = len(t) // b * b
-            for i in range(0, full, b):
-                yielded = True
-                yield t[i : i + b], c[i : i + b]
-            carry_t, carry_c = t[full:], c[full:]
-        if not yielded:
-            if not len(carry_t):
-                raise Kw2vError(
-                    "the corpus makes no training pairs; it needs sentences of 2 or more "
-                    "known words (lower --min-count or --sample, or give more text)"
-                )
-            yield carry_t, carry_c  # a tiny corpus: one short batch a pass
+    examples = "training pairs"
+
+    def _chunk_examples(self, ids, rng, sentence_ids):
+        return window_pairs(ids, self.window, rng, keep=self.keep, sentence_ids=sentence_ids)
 
     def _with_negatives(self, rng, t, c):
         negs = self.noise.sample(rng, (len(t), self.negative))

@@ -172,12 +172,7 @@ def train(
     if backup is not None:
         vocab = backup.vocabulary(vocab)  # the stopped run's numbering, checked to match
     ids, starts = encode_corpus(corpus, vocab)
-    if verbose:
-        print(
-            f"vocabulary: {len(vocab) - 1:,} words seen {config.min_count}+ times, "
-            f"covering {len(ids):,} tokens",
-            flush=True,
-        )
+    _say_vocabulary(vocab, len(ids), config.min_count, verbose)
     pipeline = SkipGramPipeline(
         ids,
         vocab.counts,
@@ -263,18 +258,32 @@ def train(
         tokens=len(ids),
         seconds=seconds,
     )
+    _finish(result, out, verbose)
+    if backup is not None:
+        backup.finish()
+    distribute.wait_for_workers(strategy)
+    return result
+
+
+def _say_vocabulary(vocab: Vocabulary, n_tokens: int, min_count: int, verbose) -> None:
     if verbose:
         print(
-            f"trained {config.epochs} epoch(s) in {seconds:.1f} s, "
+            f"vocabulary: {len(vocab) - 1:,} words seen {min_count}+ times, "
+            f"covering {n_tokens:,} tokens",
+            flush=True,
+        )
+
+
+def _finish(result: TrainResult, out: Path | None, verbose) -> None:
+    """The last line of a run's log, and its files written when it has an output folder."""
+    if verbose:
+        print(
+            f"trained {result.config.epochs} epoch(s) in {result.seconds:.1f} s, "
             f"{result.words_per_second:,.0f} words/s",
             flush=True,
         )
     if out is not None:
         save_run(result, out)
-        if backup is not None:
-            backup.finish()
-    distribute.wait_for_workers(strategy)
-    return result
 
 
 def _check_pairs(pipeline: SkipGramPipeline) -> None:

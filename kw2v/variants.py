@@ -155,7 +155,7 @@ def train_variant(
     counting the co-occurrences, so words/s compares whole runs.
     """
     from kw2v.checkpoint import prepare_out_dir
-    from kw2v.training import TrainResult, save_run
+    from kw2v.training import TrainResult, _finish, _say_vocabulary
 
     config = config.validate()
     if verbose == "auto":
@@ -165,12 +165,7 @@ def train_variant(
 
     vocab = Vocabulary.build(corpus, min_count=config.min_count, max_size=config.max_vocab)
     ids, starts = encode_corpus(corpus, vocab)
-    if verbose:
-        print(
-            f"vocabulary: {len(vocab) - 1:,} words seen {config.min_count}+ times, "
-            f"covering {len(ids):,} tokens",
-            flush=True,
-        )
+    _say_vocabulary(vocab, len(ids), config.min_count, verbose)
     start = time.perf_counter()
     pipeline, dataset, model, loss, optimizer = build_variant(config, vocab, ids, starts, verbose)
     steps = pipeline.steps_per_epoch()
@@ -201,12 +196,5 @@ def train_variant(
         tokens=len(ids),
         seconds=seconds,
     )
-    if verbose:
-        print(
-            f"trained {config.epochs} epoch(s) in {seconds:.1f} s, "
-            f"{result.words_per_second:,.0f} words/s",
-            flush=True,
-        )
-    if out is not None:
-        save_run(result, out)
+    _finish(result, out, verbose)
     return result
