@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from kw2v.config import TrainConfig
 from kw2v.errors import Kw2vError
 
 METRICS = ("wall_s", "words_per_s", "peak_rss_mb", "ws353", "simlex", "analogy_add")
@@ -88,13 +89,18 @@ def run_bench(
     epochs: int = 1,
     max_words: int | None = None,
     dim: int = 100,
-    window: int = 5,
+    window: int | None = None,
     negative: int = 5,
     min_count: int = 5,
     sample: float = 1e-3,
     seed: int = 1,
 ) -> dict:
-    """Train kw2v and gensim (workers=2) with the same options; return and write the results."""
+    """Train kw2v and gensim (workers=2) with the same options; return and write the results.
+
+    ``window=None`` is skip-gram's default window, as for ``kw2v train``.
+    """
+    if window is None:
+        window = TrainConfig().validate().window
     from kw2v.evaluate import evaluate_all
     from kw2v.vectors import WordVectors
 

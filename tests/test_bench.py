@@ -1,6 +1,7 @@
 import json
 
-from kw2v.bench import prepare_corpus, run_bench
+from kw2v.bench import prepare_corpus
+from kw2v.cli import main
 
 
 def test_prepare_corpus_keeps_the_first_words(tmp_path):
@@ -10,8 +11,12 @@ def test_prepare_corpus_keeps_the_first_words(tmp_path):
     assert n == 6 and text.read_text() == "a b c\nd e\nf\n"
 
 
-def test_bench_trains_both_and_reports_ratios(tmp_path):
-    report = run_bench("wiki-sample", tmp_path, epochs=1, max_words=30_000, min_count=3)
+def test_bench_trains_both_and_reports_ratios(tmp_path, capsys):
+    # Through the command line, as the README runs it (its defaults reach run_bench).
+    argv = ["bench", "--corpus", "wiki-sample", "--out", str(tmp_path), "--max-words", "30000"]
+    assert main([*argv, "--min-count", "3"]) == 0
+    assert "ratios" in capsys.readouterr().out
+    report = json.loads((tmp_path / "bench.json").read_text())
     k, g = report["results"]["kw2v"], report["results"]["gensim"]
     assert k["vocabulary"] == g["vocabulary"] > 500  # same corpus, same vocabulary rule
     assert k["wall_s"] > 0 and g["peak_rss_mb"] > 0
