@@ -17,6 +17,7 @@ import numpy as np
 from keras import layers
 
 from kw2v.errors import Kw2vError
+from kw2v.model import word2vec_embedding
 from kw2v.pipeline import ChunkedExamples
 
 __all__ = ["CBOWPipeline", "build_cbow_model", "cbow_windows"]
@@ -226,17 +227,14 @@ def build_cbow_model(
     """
     if vocab_size < 2:
         raise Kw2vError(f"vocab_size must be at least 2 (index 0 is reserved), got {vocab_size}")
-    if embedding_dim < 1:
-        raise Kw2vError(f"embedding dimension must be at least 1, got {embedding_dim}")
-    context = keras.Input(shape=(None,), dtype="int32", name="context")
-    scale = 0.5 / embedding_dim
-    e = layers.Embedding(
+    embedding = word2vec_embedding(
         vocab_size,
         embedding_dim,
-        embeddings_initializer=keras.initializers.RandomUniform(-scale, scale, seed=1),
+        "word_embedding",
         mask_zero=True,  # index 0 pads short windows: left out of the mean
-        name="word_embedding",
-    )(context)
+    )
+    context = keras.Input(shape=(None,), dtype="int32", name="context")
+    e = embedding(context)
     h = layers.GlobalAveragePooling1D(name="context_mean")(e)  # (batch, dim)
     if n_nodes is not None:
         from kw2v.hierarchical import _path_output
@@ -245,9 +243,9 @@ def build_cbow_model(
         prob = _path_output(h, path, n_nodes, embedding_dim)
         return keras.Model([context, path], prob, name=f"{name}_hs")
     target = keras.Input(shape=(None,), dtype="int32", name="target")
-    u = layers.Embedding(
-        vocab_size, embedding_dim, embeddings_initializer="zeros", name="output_embedding"
-    )(target)  # (batch, 1 + k, dim)
+    u = word2vec_embedding(vocab_size, embedding_dim, "output_embedding", seed=None)(
+        target
+    )  # (batch, 1 + k, dim)
     dots = layers.Dot(axes=(1, 2), name="dot")([h, u])  # (batch, 1 + k)
     dots = layers.Reshape((-1, 1))(dots)
     prob = layers.Dense(

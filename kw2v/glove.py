@@ -21,6 +21,7 @@ import numpy as np
 from keras import layers
 
 from kw2v.errors import Kw2vError
+from kw2v.model import word2vec_embedding
 
 __all__ = [
     "Cooccurrence",
@@ -338,20 +339,12 @@ def build_glove_model(vocab_size: int, embedding_dim: int = 100) -> keras.Model:
     """
     if vocab_size < 2:
         raise Kw2vError(f"vocab_size must be at least 2 (index 0 is reserved), got {vocab_size}")
-    if embedding_dim < 1:
-        raise Kw2vError(f"embedding dimension must be at least 1, got {embedding_dim}")
     word = keras.Input(shape=(), dtype="int32", name="word")
     context = keras.Input(shape=(), dtype="int32", name="context")
-    scale = 0.5 / embedding_dim
-
-    def table(name, dim, seed):
-        init = keras.initializers.RandomUniform(-scale, scale, seed=seed) if seed else "zeros"
-        return layers.Embedding(vocab_size, dim, embeddings_initializer=init, name=name)
-
-    w = table("word_embedding", embedding_dim, 1)(word)  # (batch, dim)
-    c = table("context_embedding", embedding_dim, 2)(context)
-    b = table("word_bias", 1, None)(word)  # (batch, 1)
-    bc = table("context_bias", 1, None)(context)
+    w = word2vec_embedding(vocab_size, embedding_dim, "word_embedding", seed=1)(word)  # (b, dim)
+    c = word2vec_embedding(vocab_size, embedding_dim, "context_embedding", seed=2)(context)
+    b = word2vec_embedding(vocab_size, 1, "word_bias", seed=None)(word)  # (batch, 1), from zero
+    bc = word2vec_embedding(vocab_size, 1, "context_bias", seed=None)(context)
     dot = layers.Dot(axes=1, name="dot")([w, c])  # (batch, 1)
     out = layers.Add(name="log_count")([dot, b, bc])
     return keras.Model([word, context], out, name="glove")

@@ -20,6 +20,7 @@ import numpy as np
 from keras import layers, ops
 
 from kw2v.errors import Kw2vError
+from kw2v.model import word2vec_embedding
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -234,17 +235,10 @@ def build_hierarchical_skipgram_model(
     """
     if vocab_size < 3 or n_nodes < 1:
         raise Kw2vError("hierarchical softmax needs at least 2 words in the vocabulary")
-    if embedding_dim < 1:
-        raise Kw2vError(f"embedding dimension must be at least 1, got {embedding_dim}")
+    embedding = word2vec_embedding(vocab_size, embedding_dim, "target_embedding")
     target = keras.Input(shape=(), dtype="int32", name="target")
     path = keras.Input(shape=(None,), dtype="int32", name="path")
-    scale = 0.5 / embedding_dim
-    v = layers.Embedding(
-        vocab_size,
-        embedding_dim,
-        embeddings_initializer=keras.initializers.RandomUniform(-scale, scale, seed=1),
-        name="target_embedding",
-    )(target)
+    v = embedding(target)
     prob = _path_output(v, path, n_nodes, embedding_dim)
     return keras.Model([target, path], prob, name=name)
 

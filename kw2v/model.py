@@ -9,6 +9,29 @@ from keras import layers
 from kw2v.errors import Kw2vError
 
 
+def word2vec_embedding(
+    vocab_size: int, embedding_dim: int, name: str, *, seed: int | None = 1, **options
+) -> layers.Embedding:
+    """An embedding table with word2vec's start: rows uniform in ``±0.5 / embedding_dim``.
+
+    word2vec starts its input vectors small and random and its output vectors at zero;
+    ``seed=None`` gives the zero start. ``options`` go to ``keras.layers.Embedding``
+    (``mask_zero``). Shared by every model kw2v builds, so they all start alike.
+
+    Raises
+    ------
+    Kw2vError
+        If ``embedding_dim`` is below 1.
+    """
+    if embedding_dim < 1:
+        raise Kw2vError(f"embedding dimension must be at least 1, got {embedding_dim}")
+    scale = 0.5 / embedding_dim
+    init = "zeros" if seed is None else keras.initializers.RandomUniform(-scale, scale, seed=seed)
+    return layers.Embedding(
+        vocab_size, embedding_dim, embeddings_initializer=init, name=name, **options
+    )
+
+
 def build_skipgram_model(
     vocab_size: int,
     embedding_dim: int = 100,
@@ -46,26 +69,16 @@ def build_skipgram_model(
     """
     if vocab_size < 2:
         raise Kw2vError(f"vocab_size must be at least 2 (index 0 is reserved), got {vocab_size}")
-    if embedding_dim < 1:
-        raise Kw2vError(f"embedding dimension must be at least 1, got {embedding_dim}")
-    target = keras.Input(shape=(), dtype="int32", name="target")
-    context = keras.Input(shape=(None,), dtype="int32", name="context")
     # word2vec's start: small random target vectors; context vectors at zero when separate
     # (a shared table cannot start at zero: every gradient would be zero).
-    scale = 0.5 / embedding_dim
-    target_embedding = layers.Embedding(
-        vocab_size,
-        embedding_dim,
-        embeddings_initializer=keras.initializers.RandomUniform(-scale, scale, seed=1),
-        name="target_embedding",
-    )
+    target_embedding = word2vec_embedding(vocab_size, embedding_dim, "target_embedding")
     context_embedding = (
         target_embedding
         if shared_embedding
-        else layers.Embedding(
-            vocab_size, embedding_dim, embeddings_initializer="zeros", name="context_embedding"
-        )
+        else word2vec_embedding(vocab_size, embedding_dim, "context_embedding", seed=None)
     )
+    target = keras.Input(shape=(), dtype="int32", name="target")
+    context = keras.Input(shape=(None,), dtype="int32", name="context")
     t = target_embedding(target)  # (batch, dim)
     c = context_embedding(context)  # (batch, n, dim)
     dots = layers.Dot(axes=(1, 2), name="dot")([t, c])  # (batch, n)

@@ -83,7 +83,6 @@ def build_variant(config: TrainConfig, vocab: Vocabulary, ids, starts, verbose: 
 
     hierarchical = config.loss == "hierarchical"
     negative = 0 if hierarchical else config.negative
-    common = {"sentence_starts": starts, "window": config.window, "sample": config.sample}
     if config.model == "glove":
         start = time.perf_counter()
         cooc = count_cooccurrences(ids, len(vocab), config.window, sentence_starts=starts)
@@ -98,29 +97,15 @@ def build_variant(config: TrainConfig, vocab: Vocabulary, ids, starts, verbose: 
         model = warm_start_biases(build_glove_model(len(vocab), config.dim), cooc)
         optimizer = RowAdagrad(config.learning_rate)
         return pipeline, pipeline.dataset(), model, "mean_squared_error", optimizer
-    if config.model == "cbow":
-        pipeline = CBOWPipeline(
-            ids,
-            vocab.counts,
-            negative=negative,
-            batch_size=config.batch_size,
-            seed=config.seed,
-            **common,
-        )
-        predicted = "target"
-    else:
-        pipeline = SkipGramPipeline(
-            ids,
-            vocab.counts,
-            negative=negative,
-            batch_size=config.batch_size,
-            seed=config.seed,
-            **common,
-        )
-        predicted = "context"
+    cbow = config.model == "cbow"
+    pipeline = (CBOWPipeline if cbow else SkipGramPipeline)(
+        ids, vocab.counts, sentence_starts=starts, window=config.window, negative=negative,
+        sample=config.sample, batch_size=config.batch_size, seed=config.seed,
+    )  # fmt: skip
+    predicted = "target" if cbow else "context"
     dataset = pipeline.dataset()
     if not hierarchical:
-        if config.model == "cbow":
+        if cbow:
             model = build_cbow_model(len(vocab), config.dim)
         else:
             model = build_skipgram_model(len(vocab), config.dim, config.shared_embedding)
@@ -133,7 +118,7 @@ def build_variant(config: TrainConfig, vocab: Vocabulary, ids, starts, verbose: 
             flush=True,
         )
     dataset = hierarchical_dataset(dataset, tree, predicted)
-    if config.model == "cbow":
+    if cbow:
         model = build_cbow_model(len(vocab), config.dim, n_nodes=tree.n_nodes)
     else:
         model = build_hierarchical_skipgram_model(len(vocab), tree.n_nodes, config.dim)

@@ -93,3 +93,17 @@ def test_bad_sizes():
         build_skipgram_model(1, 8)
     with pytest.raises(Kw2vError):
         build_skipgram_model(10, 0)
+
+
+def test_word2vec_embedding_starts_as_word2vec_does():
+    from kw2v.model import word2vec_embedding
+
+    table = word2vec_embedding(40, 8, "t")
+    table.build((None,))
+    rows = keras.ops.convert_to_numpy(table.embeddings)
+    assert rows.shape == (40, 8) and np.abs(rows).max() <= 0.5 / 8 and rows.std() > 0
+    zeros = word2vec_embedding(40, 8, "z", seed=None, mask_zero=True)
+    zeros.build((None,))
+    assert not keras.ops.convert_to_numpy(zeros.embeddings).any() and zeros.mask_zero
+    with pytest.raises(Kw2vError, match="embedding dimension"):
+        word2vec_embedding(40, 0, "bad")
