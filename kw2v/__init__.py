@@ -19,6 +19,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Kw2vError": "errors",
     "import_tensorflow": "startup",
+    "setup_notebook": "startup",
     "Corpus": "corpus",
     "tokenize": "corpus",
     "normalize_text8": "corpus",

@@ -31,3 +31,59 @@ def import_tensorflow() -> ModuleType:
         os.dup2(saved, 2)
         os.close(saved)
     return tf
+
+
+PLOT_STYLE = {
+    "figure.figsize": (7, 4.2),
+    "figure.dpi": 100,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "font.size": 11,
+}
+
+
+def setup_notebook(seed: int = 0):
+    """Prepare a course notebook in one call; return a NumPy generator seeded with ``seed``.
+
+    Loads TensorFlow quietly, checks the versions the course needs (Python 3.11, Keras 3),
+    prints them, draws plots inline in the course's style, and seeds Python, NumPy and
+    TensorFlow through ``keras.utils.set_random_seed``. Every notebook's setup cell calls it,
+    so the setup is written once. Introduced in notebook 00.
+
+    Parameters
+    ----------
+    seed : int
+        The seed for Keras, NumPy and Python's ``random``, and for the returned generator.
+
+    Returns
+    -------
+    numpy.random.Generator
+    """
+    import platform
+
+    tf = import_tensorflow()
+    import keras
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    import kw2v
+
+    if sys.version_info < (3, 11):
+        raise RuntimeError("this course needs Python 3.11 or newer")
+    if int(keras.__version__.split(".")[0]) < 3:
+        raise RuntimeError(f"this course needs Keras 3, found {keras.__version__}")
+    print(
+        f"python {platform.python_version()} | tensorflow {tf.__version__} | "
+        f"keras {keras.__version__} | kw2v {kw2v.__version__}"
+    )
+    try:
+        ipython = get_ipython()  # noqa: F821 -- defined inside IPython and Jupyter only
+    except NameError:
+        ipython = None
+    if ipython is not None:
+        ipython.run_line_magic("matplotlib", "inline")
+    plt.rcParams.update(PLOT_STYLE)
+    keras.utils.set_random_seed(seed)
+    return np.random.default_rng(seed)
