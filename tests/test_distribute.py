@@ -68,7 +68,7 @@ def test_mirrored_on_two_logical_cpus_trains_as_one_device_does(tmp_path):
         *["train", "--corpus", str(corpus), "--out", str(out), *options],
         *["--strategy=mirrored", "--logical-cpus=2"],
     )
-    assert "mirrored: 2 replica(s), 128 pairs each per step" in stdout
+    assert "mirrored: 2 replica(s), 128 training pairs each per step" in stdout
     assert "IndexedSlices" in stdout.rsplit("gradients:", 1)[1]
     mirrored = WordVectors.load_word2vec(out / "vectors.bin")
     run = json.loads((out / "run.json").read_text())
