@@ -83,7 +83,8 @@ def _gensim_worker(argv: list[str]) -> None:
     seconds = time.perf_counter() - start
     Path(out).mkdir(parents=True, exist_ok=True)
     model.wv.save_word2vec_format(str(Path(out) / "vectors.bin"), binary=True)
-    (Path(out) / "run.json").write_text(json.dumps({"seconds": seconds}))
+    used = {"sg": model.sg, "hs": model.hs, "negative": model.negative}  # as gensim read them
+    (Path(out) / "run.json").write_text(json.dumps({"seconds": seconds, "options": used}))
 
 
 def run_bench(
@@ -192,6 +193,7 @@ def run_bench(
                 strict=True,
             )
         ),  # fmt: skip
+        "gensim_options": json.loads((out / "gensim" / "run.json").read_text())["options"],
         "machine": machine_description(),
         "results": results,
         "ratios": {
@@ -228,7 +230,10 @@ def markdown_report(report: dict) -> str:
     k, g = report["results"]["kw2v"], report["results"]["gensim"]
     lines = [
         f"Method: {report['method']}; corpus: `{report['corpus']}`, {report['words']:,} words; "
-        "options: " + ", ".join(f"{a}={b}" for a, b in report["options"].items()),
+        "options: "
+        + ", ".join(f"{a}={b}" for a, b in report["options"].items())
+        + "; gensim's: "
+        + ", ".join(f"{a}={b}" for a, b in report["gensim_options"].items()),
         f"Machine: {report['machine']}",
         "",
         "| metric | kw2v | gensim (workers=2) | kw2v / gensim |",
