@@ -216,19 +216,23 @@ def _gensim_loads(path):
 @pytest.mark.parametrize("method", METHODS)
 def test_sigkill_during_epoch_2_then_the_same_command_resumes(tmp_path, method):
     """And while the first run trains, a second one into its folder is refused at once."""
-    corpus, out = tmp_path / "planted.txt", tmp_path / "run"
-    _write_corpus(corpus, 3_000)
+    corpus, out = tmp_path / "words.txt", tmp_path / "run"
+    # 500 words at random: GloVe's matrix then has ~10^5 entries, epochs of a second or so.
+    rng = np.random.default_rng(0)
+    words = rng.integers(500, size=(3_000, 10))
+    corpus.write_text("\n".join(" ".join(f"w{i}" for i in line) for line in words) + "\n")
     args = _train_command(corpus, out, method=method)
 
     proc = _start(args)
     _read_until(proc, "Epoch 2/4")  # epoch 1 is saved before epoch 2 begins
+    proc.send_signal(signal.SIGSTOP)  # frozen in epoch 2, holding the folder's lock
     second = subprocess.run(
         [sys.executable, "-m", "kw2v", *args], capture_output=True, text=True, timeout=60
     )
     assert second.returncode == 2 and "Traceback" not in second.stderr
     (line,) = second.stderr.splitlines()
     assert f"another kw2v run (pid {proc.pid}) is training into {out}" in line
-    proc.send_signal(signal.SIGKILL)  # during epoch 2 (or, on a busy machine, a later one)
+    proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
     assert proc.returncode == -signal.SIGKILL
     done = _state(out)["epochs_done"]
@@ -242,7 +246,7 @@ def test_sigkill_during_epoch_2_then_the_same_command_resumes(tmp_path, method):
     assert "Epoch 1/4" not in stdout and "Epoch 4/4" in stdout
     assert "Traceback" not in stdout + stderr
     kv = _gensim_loads(out / "vectors.bin")
-    assert len(kv) == 32 and kv.vector_size == 16
+    assert len(kv) == len(np.unique(words)) and kv.vector_size == 16
     assert not (out / BACKUP_DIR).exists()
     assert len(json.loads((out / "run.json").read_text())["history"]["loss"]) == 4
     # The same vectors as a run that was never stopped (in this process, same options).
