@@ -139,9 +139,20 @@ def _huffman_tree(vocab, verbose):
     return tree
 
 
-_NO_NEGATIVES = "hierarchical softmax predicts through the Huffman tree, with no negatives"
 _ONE_TABLE = "only skip-gram with negative sampling can share one table"
-_NO_THETA = ("target",)  # hierarchical softmax: the node vectors are not words
+
+
+class _Hierarchical:
+    """What hierarchical softmax changes in a word2vec method: no negatives, no table Θ of
+    words (the node vectors of the Huffman tree take its place), so E alone is kept."""
+
+    hierarchical = True
+    defaults = {"sample": 1e-3}
+    unused = {
+        "negative": "hierarchical softmax predicts through the Huffman tree, with no negatives",
+        "shared_embedding": _ONE_TABLE,
+    }
+    output_vectors = ("target",)
 
 
 class SkipGramNegative(_Word2Vec):
@@ -161,13 +172,10 @@ class SkipGramNegative(_Word2Vec):
         return build_skipgram_model(len(vocab), config.dim, config.shared_embedding)
 
 
-class SkipGramHierarchical(SkipGramNegative):
+class SkipGramHierarchical(_Hierarchical, SkipGramNegative):
     """Skip-gram with hierarchical softmax: the context word's path in a Huffman tree."""
 
-    hierarchical, title = True, "skip-gram with hierarchical softmax"
-    defaults = {"sample": 1e-3}
-    unused = {"negative": _NO_NEGATIVES, "shared_embedding": _ONE_TABLE}
-    output_vectors = _NO_THETA
+    title = "skip-gram with hierarchical softmax"
 
     def build(self, config, vocab, pipeline):
         from kw2v.hierarchical import build_hierarchical_skipgram_model
@@ -197,13 +205,10 @@ class CBOWNegative(_Word2Vec):
         return build_cbow_model(len(vocab), config.dim)
 
 
-class CBOWHierarchical(CBOWNegative):
+class CBOWHierarchical(_Hierarchical, CBOWNegative):
     """CBOW with hierarchical softmax: the centre word's path in a Huffman tree."""
 
-    hierarchical, title = True, "CBOW with hierarchical softmax"
-    defaults = {"sample": 1e-3}
-    unused = {"negative": _NO_NEGATIVES, "shared_embedding": _ONE_TABLE}
-    output_vectors = _NO_THETA
+    title = "CBOW with hierarchical softmax"
 
     def build(self, config, vocab, pipeline):
         from kw2v.cbow import build_cbow_model
