@@ -37,6 +37,9 @@ class CheckResult:
     def __repr__(self) -> str:
         return f"{self.name}: {self.status}"
 
+    def _ipython_display_(self) -> None:
+        """Show nothing in a notebook: the check has printed its report already."""
+
 
 class _NotDone(Exception):
     """The student's function is still the stub."""
