@@ -81,6 +81,7 @@ def _check(body: Callable) -> Callable:
         except _Fail as failure:
             report.wrong(str(failure))
         status = "failed" if report.failed else "passed"
+        print(f"{name}: {'all right' if status == 'passed' else 'not right yet'}")
         for good, text in report.lines:
             print(f"  {'✓' if good else '✗'} {text}")
         return CheckResult(name, status, [text for _, text in report.lines])
