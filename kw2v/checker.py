@@ -67,7 +67,7 @@ class _Report:
 def _check(body: Callable) -> Callable:
     """Turn ``body(report, fn)`` into a checker that prints its findings and never raises."""
 
-    @functools.wraps(body)
+    @functools.wraps(body, assigned=("__module__", "__name__", "__qualname__", "__doc__"))
     def run(fn: Callable) -> CheckResult:
         name = body.__name__
         report = _Report()
@@ -86,6 +86,7 @@ def _check(body: Callable) -> Callable:
             print(f"  {'✓' if good else '✗'} {text}")
         return CheckResult(name, status, [text for _, text in report.lines])
 
+    del run.__wrapped__  # help() shows check_x(fn), not the body's (report, fn)
     return run
 
 
