@@ -859,8 +859,23 @@ def planted_corpus(groups: int = 4, size: int = 5, pairs_per_word: int = 30, see
     """A tiny corpus whose words come in ``groups``: contexts are always from the same group.
 
     Training on it must put each word's vector nearest to the other words of its group.
-    Returns ``(targets, contexts, group)``, with ``group[w]`` the group of word ``w``.
     Introduced in notebook 02.
+
+    Parameters
+    ----------
+    groups, size : int
+        Number of groups and words per group; word ``w`` belongs to group ``w // size``.
+    pairs_per_word : int
+        Pairs with each word as the target.
+    seed : int
+        Seed of the draw of contexts and of the shuffle.
+
+    Returns
+    -------
+    targets, contexts : ndarray of int
+        The (target, context) pairs, shuffled.
+    group : ndarray of int
+        ``group[w]`` is the group of word ``w``.
     """
     rng = np.random.default_rng(seed)
     V = groups * size
@@ -1055,6 +1070,7 @@ def _analogy_candidates(vectors: np.ndarray, a: int, b: int, c: int, how: str) -
     return int(np.argmax(scores))
 
 
+# The words of the planted analogy vectors, one row each in analogy_vectors().
 ANALOGY_WORDS = [
     "man",
     "woman",
@@ -1075,6 +1091,10 @@ def analogy_vectors() -> np.ndarray:
     Each female word is its male word plus a "gender" offset and a little noise; *crown* and
     *throne* are near-synonyms with long vectors. Chosen (seed 1879) so that the typical
     mistakes each give a different answer to the first question. Introduced in notebook 03.
+
+    Returns
+    -------
+    ndarray of float64, shape (len(ANALOGY_WORDS), 4)
     """
     rng = np.random.default_rng(1879)
     index = {w: i for i, w in enumerate(ANALOGY_WORDS)}
