@@ -45,6 +45,7 @@ _EXPORTS = {
     "compile_skipgram": "training",
     "model_vectors": "training",
     "NeighborsCallback": "training",
+    "SpaceAnimation": "animation",
     "RunBackup": "checkpoint",
     "load_model": "checkpoint",
     "WordVectors": "vectors",

@@ -145,11 +145,15 @@ def cmd_train(args) -> int:
     config = _config_from(args)  # bad options and paths fail before TensorFlow loads
     corpus = Corpus(args.corpus, mode=args.normalize)
     _check_out_dir(args.out, config)
+    if args.animate is not None and Path(args.animate).suffix.lower() not in (".gif", ".mp4"):
+        raise Kw2vError(f"--animate {args.animate}: give a .gif or .mp4 path")
     import_tensorflow()
     from kw2v.training import train
 
     print(f"corpus: {corpus.name} ({corpus.path})", flush=True)
-    train(corpus, config, out_dir=args.out, probe_words=args.probe or ())
+    train(corpus, config, out_dir=args.out, probe_words=args.probe or (), animate=args.animate)
+    if args.animate is not None:
+        print(f"wrote {args.animate} (the space forming)")
     from kw2v.distribute import chief_in_tf_config
 
     if config.strategy != "multiworker" or chief_in_tf_config():
@@ -290,6 +294,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder")
     _add_train_options(p, defaults)
     _add_distribute_options(p)
+    p.add_argument(
+        "--animate",
+        metavar="PATH",
+        default=None,
+        help="write a film of word groups forming during training (.gif, or .mp4 with ffmpeg)",
+    )
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("bench", help="train kw2v and gensim with the same options, compare")

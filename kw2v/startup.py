@@ -47,7 +47,7 @@ PLOT_STYLE = {
 def setup_notebook(seed: int = 0):
     """Prepare a course notebook in one call; return a NumPy generator seeded with ``seed``.
 
-    Loads TensorFlow quietly, checks the versions the course needs (Python 3.11, Keras 3),
+    Loads TensorFlow quietly, checks that Keras is Keras 3,
     prints them, draws plots inline in the course's style, and seeds Python, NumPy and
     TensorFlow through ``keras.utils.set_random_seed``. Every notebook's setup cell calls it,
     so the setup is written once. Introduced in notebook 00.
@@ -70,8 +70,6 @@ def setup_notebook(seed: int = 0):
 
     import kw2v
 
-    if sys.version_info < (3, 11):
-        raise RuntimeError("this course needs Python 3.11 or newer")
     if int(keras.__version__.split(".")[0]) < 3:
         raise RuntimeError(f"this course needs Keras 3, found {keras.__version__}")
     print(

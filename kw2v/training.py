@@ -119,6 +119,7 @@ def train(
     out_dir: str | os.PathLike | None = None,
     probe_words: Sequence[str] = (),
     callbacks: Sequence[keras.callbacks.Callback] = (),
+    animate: str | os.PathLike | None = None,
     verbose: int | str = "auto",
     **overrides,
 ) -> TrainResult:
@@ -138,6 +139,11 @@ def train(
         ``config.strategy == "multiworker"`` only the chief writes.
     probe_words : sequence of str
         Print their nearest neighbours after each epoch.
+    callbacks : sequence of keras.callbacks.Callback
+        Passed to ``fit``.
+    animate : path, optional
+        Write a film of the probe groups' vectors forming (:class:`kw2v.SpaceAnimation`)
+        there, ``.gif`` or ``.mp4``.
     verbose : "auto", 0, 1 or 2
         "auto": a progress bar on a terminal, else one line per epoch.
 
@@ -210,6 +216,10 @@ def train(
     all_callbacks = list(callbacks)
     if probe_words:
         all_callbacks.append(NeighborsCallback(vocab, probe_words))
+    if animate is not None:
+        from kw2v.animation import SpaceAnimation
+
+        all_callbacks.append(SpaceAnimation(vocab, path=animate))
 
     # --- checkpoints: resume a stopped run, save after every epoch (kw2v.checkpoint)
     done, past, past_seconds = 0, {}, 0.0
