@@ -192,14 +192,15 @@ def _title(ax: Axes, x: float, y: float, title: str, subtitle: str) -> None:
 
 @_styled
 def draw_embedding_lookup() -> Figure:
-    """Draw ``e_c = E · o_c``: multiplying by a one-hot vector picks one column of E.
+    """Draw ``e_c = Eᵀ x_c``: multiplying by a one-hot vector picks one row of E.
 
-    Shown in notebook 00.
+    E is the course's V × d table (docs/notation.md); the figure draws its transpose so that
+    the vector comes out as a column. Shown in notebook 00.
 
     Returns
     -------
     matplotlib.figure.Figure
-        The d × V matrix E, the one-hot vector o_c and the column e_c they give.
+        The d × V matrix Eᵀ, the one-hot vector x_c and the column e_c they give.
     """
     vocab, c = _VOCAB, 3  # c: the word looked up, "fox"
     d, V = 4, len(vocab)
@@ -222,7 +223,7 @@ def draw_embedding_lookup() -> Figure:
         _text(ax, x, y, s, size=9.5, color="target" if picked else "muted", bold=picked, **kwargs)
 
     y_mid = 3.4
-    # E: d rows, one column per word
+    # E transposed: d rows, one column per word
     ex, ey = 0.95, y_mid - d * s / 2
     for i in range(d):
         for j in range(V):
@@ -233,7 +234,7 @@ def draw_embedding_lookup() -> Figure:
         word(ex + (j + 0.5) * s, ey - 0.12, w, j == c, va="top")
     _text(ax, ex + V * s / 2, ey - 0.5, f"one column per word  (V = {V})", 9.5, "muted", va="top")
     _text(ax, ex - 0.18, y_mid, f"d = {d} dimensions", 9.5, "muted", ha="right", rotation=90)
-    heading(ex + V * s / 2, ey + d * s + 0.2, r"$\mathbf{E}$   (d × V)")
+    heading(ex + V * s / 2, ey + d * s + 0.2, r"$\mathbf{E}^\top$   (d × V)")
 
     # times the one-hot vector
     _text(ax, ex + V * s + 0.42, y_mid, "×", size=24)
@@ -252,7 +253,7 @@ def draw_embedding_lookup() -> Figure:
         )
         word(ox + s + 0.1, y + s / 2, w, j == c, ha="left")
     frame(ox, oy + (V - 1 - c) * s, s)
-    heading(ox + s / 2, oy + V * s + 0.2, r"$\mathbf{o}_c$   (V × 1)")
+    heading(ox + s / 2, oy + V * s + 0.2, r"$\mathbf{x}_c$   (V × 1)")
 
     # equals the column of the chosen word
     _text(ax, ox + s + 1.05, y_mid, "=", size=24)
@@ -268,16 +269,16 @@ def draw_embedding_lookup() -> Figure:
         5.2,
         6.85,
         r"An embedding lookup is a matrix product:  $\mathbf{e}_c = "
-        r"\mathbf{E}\,\mathbf{o}_c$",
-        "Multiplying by a one-hot vector keeps one column "
-        "of E and multiplies every other column by 0.",
+        r"\mathbf{E}^\top\mathbf{x}_c$",
+        "Multiplying by a one-hot vector keeps one column of Eᵀ (one row of E) "
+        "and multiplies every other one by 0.",
     )
     _text(
         ax,
         5.2,
         0.35,
-        "So no multiplication is needed: the lookup just reads column c.  "
-        "(Keras' Embedding layer stores\nthe transpose, a V × d table, and reads row c — "
+        "So no multiplication is needed: the lookup just reads row c of E.  "
+        "(Keras' Embedding layer stores\nE itself, the V × d table, and reads row c — "
         "the same numbers.)",
         10.5,
         "muted",
