@@ -2,7 +2,9 @@
 
 Read top-down the way data flows: ``datasets`` (named corpora, downloads) and ``corpus``
 (text → tokens) → ``vocab`` → ``sampling`` and ``pairs`` (subsampling, negatives, skip-gram
-pairs) → ``pipeline`` (tf.data) → ``model`` → ``training`` → ``vectors`` (lookup, similarity)
+pairs) → ``pipeline`` (tf.data) → ``model`` (and ``cbow``, ``hierarchical``, ``glove``) →
+``methods`` (the five methods, one interface) → ``training`` (one ``train()`` for all, with
+``callbacks``) → ``run_folder`` (checkpoints, saved runs) → ``vectors`` (lookup, similarity)
 and ``io`` (atomic files, word2vec formats) → ``evaluate`` and ``plot``; ``cli`` is the command
 line. Public names are importable from ``kw2v`` itself; TensorFlow loads only when a name that
 needs it is first used (``kw2v.import_tensorflow`` loads it without start-up noise).
@@ -33,6 +35,7 @@ _EXPORTS = {
     "NoiseSampler": "sampling",
     "skipgrams": "pairs",
     "window_pairs": "pairs",
+    "ExamplePipeline": "pipeline",
     "SkipGramPipeline": "pipeline",
     "encode_corpus": "pipeline",
     "build_skipgram_model": "model",
@@ -42,12 +45,20 @@ _EXPORTS = {
     "RowAdagrad": "optimizers",
     "TrainConfig": "config",
     "train": "training",
+    "TrainResult": "training",
+    "compile_model": "training",
     "compile_skipgram": "training",
-    "model_vectors": "training",
-    "NeighborsCallback": "training",
+    "model_vectors": "model",
+    "word_tables": "model",
+    "NeighborsCallback": "callbacks",
     "SpaceAnimation": "animation",
-    "RunBackup": "checkpoint",
-    "load_model": "checkpoint",
+    "Method": "methods",
+    "METHODS": "methods",
+    "method_for": "methods",
+    "RunBackup": "run_folder",
+    "load_model": "run_folder",
+    "load_run": "run_folder",
+    "save_run": "run_folder",
     "WordVectors": "vectors",
     "UnknownWordError": "vectors",
     "atomic_write": "io",
@@ -64,7 +75,15 @@ _EXPORTS = {
     "CBOWPipeline": "cbow",
     "build_cbow_model": "cbow",
     "HuffmanTree": "hierarchical",
+    "PAD_CODE": "hierarchical",
+    "path_loss": "hierarchical",
+    "plot_huffman_tree": "hierarchical",
     "build_hierarchical_skipgram_model": "hierarchical",
+    "cbow_windows": "cbow",
+    "glove_vectors": "glove",
+    "glove_weight": "glove",
+    "fit_biases": "glove",
+    "warm_start_biases": "glove",
     "Cooccurrence": "glove",
     "count_cooccurrences": "glove",
     "GloVePipeline": "glove",

@@ -11,6 +11,7 @@ import numpy as np
 
 from kw2v.errors import Kw2vError
 from kw2v.io import atomic_path
+from kw2v.model import INPUT_TABLES
 from kw2v.vocab import Vocabulary
 
 #: Groups of words that should gather as training goes on; words missing from the vocabulary
@@ -42,8 +43,9 @@ class SpaceAnimation(keras.callbacks.Callback):
         Coloured groups of probe words; :data:`PROBE_GROUPS` by default.
     frames : int
         How many snapshots at most (plus the starting one).
-    table : str
-        The embedding layer whose rows are drawn.
+    table : str, optional
+        The embedding layer whose rows are drawn; by default the model's word table E
+        (``target_embedding``, GloVe's ``word_embedding``).
     path : path, optional
         If given, the animation is written there when training ends.
 
@@ -59,7 +61,7 @@ class SpaceAnimation(keras.callbacks.Callback):
         groups: Mapping[str, Sequence[str]] | None = None,
         *,
         frames: int = 60,
-        table: str = "target_embedding",
+        table: str | None = None,
         path: str | os.PathLike | None = None,
     ):
         super().__init__()
@@ -85,7 +87,9 @@ class SpaceAnimation(keras.callbacks.Callback):
         return int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
 
     def _record(self) -> None:
-        table = self.model.get_layer(self.table).embeddings
+        names = [layer.name for layer in self.model.layers]
+        name = self.table or next(n for n in INPUT_TABLES if n in names)
+        table = self.model.get_layer(name).embeddings
         rows = keras.ops.convert_to_numpy(keras.ops.take(table, self.ids, axis=0))
         self.snapshots.append((self._step(), rows.astype("float32")))
 

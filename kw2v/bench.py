@@ -1,6 +1,8 @@
 """kw2v against gensim, side by side: same corpus, same options, each timed as a whole process.
 
-``python -m kw2v bench --corpus PATH [--epochs N --max-words W --out DIR]`` runs both trainers
+``python -m kw2v bench --corpus PATH [--model skipgram|cbow --loss negative|hierarchical
+--epochs N --max-words W --out DIR]`` runs both trainers, gensim's ``Word2Vec`` with the
+matching ``sg``, ``hs`` and ``negative``,
 as child processes (so start-up, reading and vocabulary building count, and peak memory is each
 process's own), scores both with :mod:`kw2v.evaluate` (equal to gensim's evaluators) and writes
 ``bench.json`` and ``bench.md``.
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from kw2v.config import TrainConfig
 from kw2v.errors import Kw2vError
+from kw2v.methods import method_for
 
 METRICS = ("wall_s", "words_per_s", "peak_rss_mb", "ws353", "simlex", "analogy_add")
 
@@ -59,14 +62,15 @@ def _run_child(argv: list[str]) -> tuple[float, float]:
 
 def _gensim_worker(argv: list[str]) -> None:
     """Child process: train gensim's Word2Vec on a text file and save its vectors."""
-    corpus, out, epochs, dim, window, negative, min_count, sample, seed = argv
+    corpus, out, sg, hs, epochs, dim, window, negative, min_count, sample, seed = argv
     from gensim.models import Word2Vec
     from gensim.models.word2vec import LineSentence
 
     start = time.perf_counter()
     model = Word2Vec(
         LineSentence(corpus),
-        sg=1,
+        sg=int(sg),
+        hs=int(hs),
         vector_size=int(dim),
         window=int(window),
         negative=int(negative),
@@ -79,7 +83,8 @@ def _gensim_worker(argv: list[str]) -> None:
     seconds = time.perf_counter() - start
     Path(out).mkdir(parents=True, exist_ok=True)
     model.wv.save_word2vec_format(str(Path(out) / "vectors.bin"), binary=True)
-    (Path(out) / "run.json").write_text(json.dumps({"seconds": seconds}))
+    used = {"sg": model.sg, "hs": model.hs, "negative": model.negative}  # as gensim read them
+    (Path(out) / "run.json").write_text(json.dumps({"seconds": seconds, "options": used}))
 
 
 def run_bench(
@@ -90,17 +95,36 @@ def run_bench(
     max_words: int | None = None,
     dim: int = 100,
     window: int | None = None,
-    negative: int = 5,
+    negative: int | None = None,
     min_count: int = 5,
-    sample: float = 1e-3,
+    sample: float | None = None,
     seed: int = 1,
+    model: str = "skipgram",
+    loss: str = "negative",
 ) -> dict:
     """Train kw2v and gensim (workers=2) with the same options; return and write the results.
 
-    ``window=None`` is skip-gram's default window, as for ``kw2v train``.
+    ``model`` and ``loss`` choose the method on both sides: gensim's ``sg`` (1 for skip-gram,
+    0 for CBOW), ``hs`` (1 for hierarchical softmax) and ``negative`` (0 with ``hs``).
+    ``window``, ``negative`` and ``sample`` left at None are the method's defaults, as for
+    ``kw2v train``.
+
+    Raises
+    ------
+    Kw2vError
+        For GloVe, which gensim's Word2Vec does not have, or an option the method ignores.
     """
-    if window is None:
-        window = TrainConfig().validate().window
+    if model == "glove":
+        raise Kw2vError(
+            "bench compares kw2v with gensim's Word2Vec, which has no GloVe; train it with "
+            "`train --model glove` and score it with `evaluate`"
+        )
+    config = TrainConfig(
+        window=window, negative=negative, sample=sample, model=model, loss=loss
+    ).validate()
+    hs = int(loss == "hierarchical")
+    window, sample = config.window, config.sample
+    negative = 0 if hs else config.negative
     from kw2v.evaluate import evaluate_all
     from kw2v.vectors import WordVectors
 
@@ -108,8 +132,11 @@ def run_bench(
     out.mkdir(parents=True, exist_ok=True)
     text, words = prepare_corpus(source, max_words, out)
     opts = [str(v) for v in (epochs, dim, window, negative, min_count, sample, seed)]
-    shared = ["--epochs", opts[0], "--dim", opts[1], "--window", opts[2], "--negative", opts[3],
-              "--min-count", opts[4], "--sample", opts[5], "--seed", opts[6]]  # fmt: skip
+    shared = ["--epochs", opts[0], "--dim", opts[1], "--window", opts[2],
+              "--min-count", opts[4], "--sample", opts[5], "--seed", opts[6],
+              "--model", model, "--loss", loss]  # fmt: skip
+    if not hs:
+        shared += ["--negative", opts[3]]
     commands = {
         "kw2v": [
             sys.executable,
@@ -131,6 +158,8 @@ def run_bench(
             "--gensim-worker",
             str(text),
             str(out / "gensim"),
+            str(int(model == "skipgram")),
+            str(hs),
             *opts,
         ],  # fmt: skip
     }
@@ -155,6 +184,7 @@ def run_bench(
     k, g = results["kw2v"], results["gensim"]
     report = {
         "corpus": str(source),
+        "method": method_for(model, loss).title,
         "words": words,
         "options": dict(
             zip(
@@ -163,6 +193,7 @@ def run_bench(
                 strict=True,
             )
         ),  # fmt: skip
+        "gensim_options": json.loads((out / "gensim" / "run.json").read_text())["options"],
         "machine": machine_description(),
         "results": results,
         "ratios": {
@@ -198,8 +229,11 @@ def markdown_report(report: dict) -> str:
     """The results as a markdown table: one row per metric, kw2v / gensim / ratio columns."""
     k, g = report["results"]["kw2v"], report["results"]["gensim"]
     lines = [
-        f"Corpus: `{report['corpus']}`, {report['words']:,} words; options: "
-        + ", ".join(f"{a}={b}" for a, b in report["options"].items()),
+        f"Method: {report['method']}; corpus: `{report['corpus']}`, {report['words']:,} words; "
+        "options: "
+        + ", ".join(f"{a}={b}" for a, b in report["options"].items())
+        + "; gensim's: "
+        + ", ".join(f"{a}={b}" for a, b in report["gensim_options"].items()),
         f"Machine: {report['machine']}",
         "",
         "| metric | kw2v | gensim (workers=2) | kw2v / gensim |",

@@ -10,15 +10,13 @@ Introduced in notebook 06.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import keras
 import numpy as np
 from keras import layers
 
 from kw2v.errors import Kw2vError
 from kw2v.model import word2vec_embedding
-from kw2v.pipeline import ChunkedExamples
+from kw2v.pipeline import ChunkedExamples, _labels_first_true
 
 __all__ = ["CBOWPipeline", "build_cbow_model", "cbow_windows"]
 
@@ -91,8 +89,8 @@ class CBOWPipeline(ChunkedExamples):
     Streams the encoded corpus chunk by chunk like :class:`kw2v.SkipGramPipeline` — subsampling,
     dynamic windows, a shuffle inside each chunk, unigram^0.75 negatives — so memory stays at
     one chunk's examples (about ``8 * window * chunk_tokens`` bytes) whatever the corpus size.
-    Epoch ``e`` uses the random stream ``(seed, e)``. ``batch_size`` counts centre words.
-    Introduced in notebook 06.
+    Epoch ``e`` uses the random stream ``(seed, e)`` (:class:`kw2v.pipeline.ExamplePipeline`).
+    ``batch_size`` counts centre words. Introduced in notebook 06.
 
     Parameters
     ----------
@@ -109,7 +107,12 @@ class CBOWPipeline(ChunkedExamples):
         Centre words per batch.
     chunk_tokens : int
     seed : int
+    tree : HuffmanTree, optional
+        Hierarchical softmax: the centre word becomes its path in this tree.
     """
+
+    examples = "CBOW examples"
+    predicted = "target"
 
     def __init__(
         self,
@@ -124,73 +127,43 @@ class CBOWPipeline(ChunkedExamples):
         chunk_tokens: int = 200_000,
         seed: int = 0,
         noise_power: float = 0.75,
+        tree=None,
     ):
         super().__init__(
             ids, counts, sentence_starts=sentence_starts, window=window, negative=negative,
             sample=sample, batch_size=batch_size, chunk_tokens=chunk_tokens, seed=seed,
-            noise_power=noise_power,
+            noise_power=noise_power, tree=tree,
         )  # fmt: skip
 
     def expected_examples(self) -> float:
-        """Expected centre words per epoch: the tokens that survive subsampling.
+        """Expected centre words per epoch: the tokens of sentences of 2 or more words that
+        survive subsampling.
 
-        (Isolated survivors, with no context word in reach, are dropped; that is a fraction of
-        a percent on real text, and counted here, so an epoch may borrow a few batches from the
-        next pass.)
+        (Survivors left alone, with no context word in reach, are dropped; that is a fraction
+        of a percent on real text, so an epoch may borrow a few batches from the next pass.)
         """
-        return float((self.counts * self.keep).sum() / max(self.counts.sum(), 1) * len(self.ids))
-
-    def steps_per_epoch(self) -> int:
-        """Batches per epoch (about one pass over the corpus)."""
-        return max(1, int(self.expected_examples() // self.batch_size))
-
-    def batches(self, epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield exactly :meth:`steps_per_epoch` batches ``(contexts, targets)``."""
-        rng = np.random.default_rng([self.seed, epoch])
-        steps, b = self.steps_per_epoch(), self.batch_size
-        produced = 0
-        while True:
-            for ctx, centre in self._pass_batches(rng, b):
-                negs = self.noise.sample(rng, (len(centre), self.negative))
-                yield ctx, np.concatenate([centre[:, None], negs], axis=1)
-                produced += 1
-                if produced == steps:
-                    return
-
-    examples = "CBOW examples"
+        lengths = np.diff(np.append(self.starts, len(self.ids)))
+        tokens = lengths[lengths >= 2].sum()
+        return float(self._kept_fraction() * tokens * (self.hi - self.lo) / len(self.ids))
 
     def _chunk_examples(self, ids, rng, sentence_ids):
         return cbow_windows(ids, self.window, rng, keep=self.keep, sentence_ids=sentence_ids)
 
-    def dataset(self, start_epoch: int = 0):
-        """An endless ``tf.data.Dataset`` of ``({"context", "target"}, labels [1, 0, ..., 0])``.
+    def _pass(self, rng):
+        for ctx, centre in self._pass_batches(rng, self.batch_size):
+            yield ctx, self._with_negatives(rng, centre)
 
-        Pass ``steps_per_epoch=self.steps_per_epoch()`` to ``fit``.
-        """
+    def _signature(self):
         import tensorflow as tf
 
-        def generate():
-            epoch = start_epoch
-            while True:
-                yield from self.batches(epoch)
-                epoch += 1
-
-        ds = tf.data.Dataset.from_generator(
-            generate,
-            output_signature=(
-                tf.TensorSpec((None, 2 * self.window), tf.int32),
-                tf.TensorSpec((None, self.negative + 1), tf.int32),
-            ),
+        return (
+            tf.TensorSpec((None, 2 * self.window), tf.int32),
+            tf.TensorSpec((None, self.negative + 1), tf.int32),
         )
 
-        def to_example(ctx, tgt):
-            labels = tf.concat(
-                [tf.ones_like(tgt[:, :1], tf.float32), tf.zeros_like(tgt[:, 1:], tf.float32)],
-                axis=1,
-            )
-            return {"context": ctx, "target": tgt}, labels
-
-        return ds.map(to_example).prefetch(tf.data.AUTOTUNE)
+    def _to_examples(self, ds):
+        """``({"context", "target"}, labels [1, 0, ..., 0])``."""
+        return ds.map(lambda ctx, tgt: ({"context": ctx, "target": tgt}, _labels_first_true(tgt)))
 
 
 def build_cbow_model(

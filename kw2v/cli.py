@@ -31,16 +31,11 @@ EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
 
 
-def _load_vectors(path: str):
-    """A vectors file (.bin binary, else text), or a run folder holding ``vectors.bin``."""
-    from kw2v.vectors import WordVectors
+def _load_vectors(path: str, nonfinite: str = "refuse"):
+    """A vectors file or run folder (:func:`kw2v.run_folder.load_vectors`)."""
+    from kw2v.run_folder import load_vectors
 
-    p = Path(path)
-    if p.is_dir():
-        p = p / "vectors.bin"
-    if not p.is_file():
-        raise Kw2vError(f"vectors file not found: {p}; give a .bin/.txt file or a run folder")
-    return WordVectors.load_word2vec(p)
+    return load_vectors(path, nonfinite=nonfinite)
 
 
 def _add_train_options(p: argparse.ArgumentParser, defaults) -> None:
@@ -51,10 +46,14 @@ def _add_train_options(p: argparse.ArgumentParser, defaults) -> None:
     g.add_argument(
         "--window", type=int, default=defaults.window, help="max context distance (5; glove: 10)"
     )
-    g.add_argument("--negative", type=int, default=defaults.negative, help="negatives per pair")
+    g.add_argument(
+        "--negative", type=int, default=None, help="negatives per example (5; negative sampling)"
+    )
     g.add_argument("--min-count", type=int, default=defaults.min_count)
     g.add_argument("--max-vocab", type=int, default=defaults.max_vocab)
-    g.add_argument("--sample", type=float, default=defaults.sample, help="subsampling threshold")
+    g.add_argument(
+        "--sample", type=float, default=None, help="subsampling threshold (1e-3; word2vec)"
+    )
     g.add_argument("--batch-size", type=int, default=defaults.batch_size, help="pairs per batch")
     g.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
     g.add_argument(
@@ -72,14 +71,16 @@ def _add_train_options(p: argparse.ArgumentParser, defaults) -> None:
         "--loss",
         choices=LOSSES,
         default=defaults.loss,
-        help="negative sampling or hierarchical softmax, for skipgram and cbow",
+        help="negative sampling or hierarchical softmax, for skipgram and cbow; an option the "
+        "method does not use (--negative with hierarchical, --sample with glove) is refused",
     )
     g.add_argument("--seed", type=int, default=defaults.seed)
     g.add_argument(
         "--output-vectors",
         choices=("target+context", "target"),
-        default=defaults.output_vectors,
-        help="vectors to save: the sum of both tables (default) or the target table (gensim's)",
+        default=None,
+        help="vectors to save: the sum of both tables (skipgram's and glove's default) or the "
+        "target table (gensim's; cbow's default, the only one with hierarchical softmax)",
     )
     g.add_argument(
         "--normalize",
@@ -203,11 +204,14 @@ def cmd_demo(args) -> int:
 
 
 def _check_out_dir(out, config) -> None:
-    """Fail before TensorFlow loads if ``--out`` is not writable, or holds a stopped run
-    that these options cannot resume."""
-    from kw2v.checkpoint import RunBackup, prepare_out_dir
+    """Fail before TensorFlow loads if ``--out`` is not writable, is in use by another run, or
+    holds a stopped run that these options cannot resume. The folder's lock is then held
+    until this process ends."""
+    from kw2v.run_folder import RunBackup, lock_run_folder, prepare_out_dir
 
-    RunBackup(prepare_out_dir(out), config)
+    folder = prepare_out_dir(out)
+    lock_run_folder(folder)
+    RunBackup(folder, config)
 
 
 def cmd_evaluate(args) -> int:
@@ -239,7 +243,7 @@ def cmd_plot(args) -> int:
 
 
 def cmd_export(args) -> int:
-    wv = _load_vectors(args.vectors)
+    wv = _load_vectors(args.vectors, nonfinite="warn")  # copied as they are
     if args.format == "projector":
         vec, meta = wv.save_projector(args.out)
         print(f"wrote {vec} and {meta}: load both at https://projector.tensorflow.org")
@@ -262,6 +266,8 @@ def cmd_bench(args) -> int:
         negative=args.negative,
         min_count=args.min_count,
         sample=args.sample,
+        model=args.model,
+        loss=args.loss,
     )
     print((Path(args.out) / "bench.md").read_text())
     print(f"wrote {Path(args.out) / 'bench.json'} and bench.md; ratios: {report['ratios']}")
@@ -309,9 +315,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-words", type=int, default=None, help="use the first W words only")
     p.add_argument("--dim", type=int, default=defaults.dim)
     p.add_argument("--window", type=int, default=defaults.window)
-    p.add_argument("--negative", type=int, default=defaults.negative)
+    p.add_argument("--negative", type=int, default=None, help="(5; negative sampling)")
     p.add_argument("--min-count", type=int, default=defaults.min_count)
-    p.add_argument("--sample", type=float, default=defaults.sample)
+    p.add_argument("--sample", type=float, default=None, help="(1e-3)")
+    p.add_argument("--model", choices=MODELS, default=defaults.model, help="skipgram or cbow")
+    p.add_argument("--loss", choices=LOSSES, default=defaults.loss)
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("evaluate", help="WS353, SimLex-999 and analogy scores of vectors")
@@ -359,13 +367,16 @@ def _interrupted(args, argv: list[str]) -> str:
     """The Ctrl-C message: for training, what is saved and the exact command to resume."""
     if args.command not in ("train", "demo"):
         return "kw2v: interrupted"
-    from kw2v.checkpoint import BACKUP_DIR, read_state
+    from kw2v.run_folder import BACKUP_DIR, read_state
 
     try:
         state = read_state(args.out)
     except Kw2vError:
         state = None
     command = _command_line(argv)
+    run = Path(args.out) / "run.json"
+    if state is None and run.is_file() and run.stat().st_mtime >= args.started:
+        return f"kw2v: interrupted after the run was complete; its results are in {args.out}"
     if state and state["epochs_done"]:
         done, epochs = state["epochs_done"], state["config"]["epochs"]
         backup = Path(args.out) / BACKUP_DIR
@@ -380,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
+    args.started = time.time()  # a run.json newer than this was written by this command
     with warnings.catch_warnings():
         warnings.showwarning = _one_line_warning
         try:

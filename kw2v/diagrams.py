@@ -6,7 +6,7 @@ they need no display, never pile up in pyplot's list of open figures, and show o
 in Jupyter. ``python -m kw2v.diagrams --out images`` writes them all as PNG files.
 
 All figures share one palette (:data:`PALETTE`): orange for the target word, blue for context
-words, green for the target embedding E, purple for the context embedding θ, grey for noise
+words, green for the target embedding E, purple for the context embedding Θ, grey for noise
 words and red for the expensive or learned-decision parts.
 """
 
@@ -49,7 +49,7 @@ PALETTE: dict[str, str] = {
     "target": "#E07B39",  # the centre word
     "context": "#3A7DC9",  # a real context word
     "embedding": "#4C9F70",  # target (input) embedding E
-    "output": "#8E63B5",  # context (output) embedding θ, also written W'
+    "output": "#8E63B5",  # context (output) embedding Θ, also written W'
     "noise": "#8C8C8C",  # negative samples, words outside the window
     "alert": "#C0392B",  # the bottleneck, the sigmoid decision
     "ink": "#222222",
@@ -386,7 +386,7 @@ def draw_skipgram_window(
         ax,
         width / 2,
         height - 0.15,
-        f"Skip-gram: the context window (window = {window})",
+        f"Skip-gram: the context window (m = {window})",
         "The target slides one word at a time; every word within the window gives one "
         "training pair.",
     )
@@ -420,7 +420,7 @@ def draw_softmax_network() -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
-        One-hot input (V) → embedding E (d) → scores from θ / W′ (V) → softmax →
+        One-hot input x_c (V) → embedding E (d) → scores from Θ (V) → softmax →
         P(context | target), with the V-term denominator marked as the bottleneck.
     """
     vocab, c, o = _VOCAB, 3, 4  # target "fox", true context word "jumped"
@@ -485,22 +485,22 @@ def draw_softmax_network() -> Figure:
     # column headings, and the weight matrices under the connections
     head_y = top_v + 0.3
     heads = [
-        (x_in, "one-hot input", r"$\mathbf{o}_c$   (V)", "target"),
+        (x_in, "one-hot input", r"$\mathbf{x}_c$   (V)", "target"),
         (
             x_h,
-            "hidden = embedding",
-            r"$\mathbf{e}_c = \mathbf{E}\,\mathbf{o}_c$   (d)",
+            "hidden: linear, no activation",
+            r"$\mathbf{e}_c = \mathbf{E}^{\top}\mathbf{x}_c$   (d)",
             "embedding",
         ),
-        (x_u, "scores", r"$u_w = \theta_w^{\top}\mathbf{e}_c$   (V)", "output"),
+        (x_u, "scores", r"$s_w = \theta_w^{\top}\mathbf{e}_c$   (V)", "output"),
         (bar_x + 0.4, "probabilities", r"$P(w \mid \mathrm{fox})$   (V)", "context"),
     ]
     for x, head, sub, color in heads:
         _text(ax, x, head_y + 0.36, head, 11.5, color, va="bottom", bold=True)
         _text(ax, x, head_y, sub, va="bottom")
     weights = [
-        ((x_in + x_h) / 2, "$\\mathbf{E}$   (d × V)\ntarget embedding", "embedding"),
-        ((x_h + x_u) / 2, "$\\theta$ / $W'$   (V × d)\ncontext embedding", "output"),
+        ((x_in + x_h) / 2, "$\\mathbf{E}$   (V × d)\ntarget embedding", "embedding"),
+        ((x_h + x_u) / 2, "$\\Theta$   (V × d)\ncontext embedding", "output"),
     ]
     for x, label, color in weights:
         _text(ax, x, bot_v - 0.3, label, 10.5, color, va="top", linespacing=1.4)
@@ -597,7 +597,7 @@ def draw_negative_sampling_network(k: int = 5) -> Figure:
     # the two embedding tables
     x1, w1 = 3.25, 2.4
     layer(x1, y_t, w1, "Embedding", '"target_embedding"\n$\\mathbf{E}$: V × d', "embedding")
-    layer(x1, y_c, w1, "Embedding", '"context_embedding"\n$\\theta$: V × d', "output")
+    layer(x1, y_c, w1, "Embedding", '"context_embedding"\n$\\Theta$: V × d', "output")
     for y in (y_t, y_c):
         _arrow(ax, (x0 + w0, y), (x1, y))
 
@@ -644,9 +644,9 @@ def draw_negative_sampling_network(k: int = 5) -> Figure:
     _box(ax, nx, ny, nw, nh, "#F6F6F6", "line", 1.0, 0.08)
     option = (
         "Option: shared_embedding=True passes both inputs through\n"
-        "one Embedding (θ = E), as the classic Keras tutorial does.\n"
+        "one Embedding (Θ = E), as the classic Keras tutorial does.\n"
         "The default keeps two tables, as word2vec and gensim do;\n"
-        "kw2v saves E + θ as the word vectors."
+        "kw2v saves E + Θ as the word vectors."
     )
     _text(ax, nx + 0.2, ny + nh / 2, option, 9.5, ha="left", linespacing=1.35)
     _title(

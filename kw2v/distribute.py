@@ -221,8 +221,8 @@ def compile_options(strategy, jit_compile: bool, steps_per_execution: int) -> tu
 def input_pipeline(pipeline, context):
     """The part of ``pipeline`` that one worker makes, for its :class:`tf.distribute.InputContext`.
 
-    ``pipeline`` is the whole-corpus :class:`kw2v.SkipGramPipeline` with the global batch
-    size. A worker reads its own shard of the corpus (:meth:`~kw2v.SkipGramPipeline.shard`)
+    ``pipeline`` is any method's whole-data :class:`kw2v.pipeline.ExamplePipeline` with the
+    global batch size. A worker reads its own shard (:meth:`~kw2v.pipeline.ExamplePipeline.shard`)
     in batches of its share of the global batch (one replica's share per local replica),
     ``pipeline.steps_per_epoch()`` of them an epoch, like every other worker. With a single
     worker that is ``pipeline`` itself: the same batches, in the same order.
@@ -241,11 +241,11 @@ def distribute_pipeline(strategy, pipeline, start_epoch: int = 0):
 
     Each worker makes its :func:`input_pipeline` and cuts every batch into one slice per
     local replica (TensorFlow hands consecutive slices to consecutive replicas). So a step
-    trains on ``pipeline.batch_size`` pairs in all, with the same learning rate as on one
+    trains on ``pipeline.batch_size`` examples in all, with the same learning rate as on one
     device: Keras divides each replica's mean loss by the number of replicas and sums their
     gradients. On one machine (``mirrored``) a step sees exactly the batch that the
     single-device run sees. ``start_epoch`` resumes the random streams, as in
-    :meth:`~kw2v.SkipGramPipeline.dataset`.
+    :meth:`~kw2v.pipeline.ExamplePipeline.dataset`.
     """
     check_batch_size(strategy, pipeline.batch_size)
 

@@ -14,14 +14,14 @@ The saved vectors are ``w + w~``, as in the paper. Introduced in notebook 07.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
 
 import keras
 import numpy as np
 from keras import layers
 
 from kw2v.errors import Kw2vError
-from kw2v.model import word2vec_embedding
+from kw2v.model import word2vec_embedding, word_tables
+from kw2v.pipeline import ExamplePipeline
 
 __all__ = [
     "Cooccurrence",
@@ -214,12 +214,12 @@ def glove_weight(x, x_max: float = X_MAX, alpha: float = ALPHA):
     return np.minimum(1.0, (x / x_max) ** alpha)
 
 
-class GloVePipeline:
+class GloVePipeline(ExamplePipeline):
     """Batches of non-zero entries: ``({"word", "context"}, log X (B, 1), weight (B,))``.
 
     The weight travels as Keras's ``sample_weight``, so the loss is Keras's own mean squared
     error. An epoch is as many entries as the matrix has non-zeros, drawn in one of two ways
-    (random stream ``(seed, epoch)`` each epoch):
+    (random stream ``(seed, epoch)`` each epoch, :class:`kw2v.pipeline.ExamplePipeline`):
 
     - ``"uniform"``, the paper's way: every entry once, in a random order, its squared error
       weighted ``f(X_ij)``;
@@ -244,6 +244,8 @@ class GloVePipeline:
     seed : int
     """
 
+    examples = "co-occurrence entries"
+
     def __init__(
         self,
         cooc: Cooccurrence,
@@ -254,68 +256,56 @@ class GloVePipeline:
         alpha: float = ALPHA,
         seed: int = 0,
     ):
-        if batch_size < 1:
-            raise Kw2vError(f"batch size must be at least 1, got {batch_size}")
         if sampling not in ("weighted", "uniform"):
             raise Kw2vError(f"sampling must be 'weighted' or 'uniform', got {sampling!r}")
         if not len(cooc):
             raise Kw2vError("the co-occurrence matrix is empty")
-        self.cooc, self.batch_size, self.sampling, self.seed = cooc, batch_size, sampling, seed
+        self.cooc, self.sampling = cooc, sampling
         self.log_x = np.log(cooc.values).astype(np.float32)
         self.weight = glove_weight(cooc.values, x_max, alpha).astype(np.float32)
-        self._cdf = None
+        super().__init__(batch_size=batch_size, seed=seed)
 
-    def steps_per_epoch(self) -> int:
-        """Batches per epoch: as many entries as there are non-zeros (a partial batch dropped)."""
-        return max(1, len(self.cooc) // self.batch_size)
+    def _size(self) -> int:
+        return len(self.cooc)
 
-    def batches(self, epoch: int) -> Iterator[tuple[dict, np.ndarray, np.ndarray]]:
-        """Yield :meth:`steps_per_epoch` batches ``(inputs, log x (B, 1), weight (B,))``."""
-        rng = np.random.default_rng([self.seed, epoch])
-        b = min(self.batch_size, len(self.cooc))
+    def expected_examples(self) -> float:
+        """Entries an epoch: this pipeline's share of the non-zeros."""
+        return float(self.hi - self.lo)
+
+    def _pass(self, rng):
+        """One pass: as many entries as the share has non-zeros, a partial batch dropped."""
+        entries = np.arange(self.lo, self.hi)
+        n, b = len(entries), min(self.batch_size, len(entries))
         if self.sampling == "uniform":
-            order = rng.permutation(len(self.cooc))
-            draws = (order[step * b : (step + 1) * b] for step in range(self.steps_per_epoch()))
-            for idx in draws:
+            order = entries[rng.permutation(n)]
+            for step in range(n // b):
+                idx = order[step * b : (step + 1) * b]
                 yield self._batch(idx, self.weight[idx])
             return
         # Systematic sampling: one sorted pass of N evenly spaced points over the cumulative
         # weights visits entry i floor or ceil of N f_i / sum(f) times; then shuffle.
-        if self._cdf is None:
-            self._cdf = np.cumsum(self.weight, dtype=np.float64)
-            self._cdf /= self._cdf[-1]
-        n = len(self._cdf)
+        cdf = np.cumsum(self.weight[self.lo : self.hi], dtype=np.float64)
+        cdf /= cdf[-1]
         points = (np.arange(n, dtype=np.float64) + rng.random()) / n
-        visits = np.minimum(np.searchsorted(self._cdf, points, side="right"), n - 1)
-        visits = visits.astype(np.int32)[rng.permutation(n)]
-        same = np.full(b, self.weight.mean(), np.float32)
-        for step in range(self.steps_per_epoch()):
+        visits = np.minimum(np.searchsorted(cdf, points, side="right"), n - 1)
+        visits = (self.lo + visits).astype(np.int32)[rng.permutation(n)]
+        same = np.full(b, self.weight[self.lo : self.hi].mean(), np.float32)
+        for step in range(n // b):
             yield self._batch(visits[step * b : (step + 1) * b], same)
 
     def _batch(self, idx, weight):
         x = {"word": self.cooc.rows[idx], "context": self.cooc.cols[idx]}
         return x, self.log_x[idx, None], weight
 
-    def dataset(self, start_epoch: int = 0):
-        """An endless ``tf.data.Dataset``; pass ``steps_per_epoch`` to ``fit``."""
+    def _signature(self):
         import tensorflow as tf
 
-        def generate():
-            epoch = start_epoch
-            while True:
-                yield from self.batches(epoch)
-                epoch += 1
-
         spec = tf.TensorSpec((None,), tf.int32)
-        ds = tf.data.Dataset.from_generator(
-            generate,
-            output_signature=(
-                {"word": spec, "context": spec},
-                tf.TensorSpec((None, 1), tf.float32),
-                tf.TensorSpec((None,), tf.float32),
-            ),
+        return (
+            {"word": spec, "context": spec},
+            tf.TensorSpec((None, 1), tf.float32),
+            tf.TensorSpec((None,), tf.float32),
         )
-        return ds.prefetch(tf.data.AUTOTUNE)
 
 
 def build_glove_model(vocab_size: int, embedding_dim: int = 100) -> keras.Model:
@@ -395,7 +385,9 @@ def warm_start_biases(model: keras.Model, cooc: Cooccurrence, **kwargs) -> keras
 
 
 def glove_vectors(model: keras.Model) -> np.ndarray:
-    """``w + w~``: the word and context tables summed, one row per vocabulary index."""
-    w = keras.ops.convert_to_numpy(model.get_layer("word_embedding").embeddings)
-    c = keras.ops.convert_to_numpy(model.get_layer("context_embedding").embeddings)
-    return w + c
+    """``w + w~``: the word and context tables summed, one row per vocabulary index.
+
+    :func:`kw2v.model.word_tables` with ``"target+context"``, GloVe's own choice.
+    Introduced in notebook 07.
+    """
+    return word_tables(model, "target+context")

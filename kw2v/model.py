@@ -1,4 +1,5 @@
-"""The Keras models: skip-gram with negative sampling (two inputs) and the full-softmax baseline."""
+"""The Keras models: skip-gram with negative sampling (two inputs) and the full-softmax baseline,
+and reading the word vectors out of any kw2v model."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import numpy as np
 from keras import layers
 
 from kw2v.errors import Kw2vError
+from kw2v.vectors import WordVectors
+from kw2v.vocab import Vocabulary
 
 
 def word2vec_embedding(
@@ -50,8 +53,10 @@ def build_skipgram_model(
     The default, ``False``, is word2vec proper: a separate context table. With one table a
     word must be close to its own neighbours, which pulls apart words that are similar but
     rarely side by side; with two, similar words only need similar contexts. On wiki-sample
-    (notebook 03) the separate tables scored higher in every comparison, by less than the
-    evaluation's noise. It is also the layout gensim uses.
+    (notebook 03) the separate tables scored a little higher on the word-pair benchmarks
+    (WS353, SimLex-999), by less than the evaluation's noise, and the shared table a little
+    higher on the analogy questions, where both are near zero on so small a corpus. It is also
+    the layout gensim uses.
 
     Parameters
     ----------
@@ -118,6 +123,49 @@ def embedding_weights(model: keras.Model, which: str = "target") -> np.ndarray:
         else:
             raise Kw2vError(f"model {model.name!r} has no layer {name!r}") from None
     return keras.ops.convert_to_numpy(layer.embeddings)
+
+
+#: The layers that hold kw2v's word tables, by the notation's names: E, the table of the
+#: word a model reads (skip-gram's target, CBOW's context words, GloVe's word), and Θ, the
+#: table of the word it predicts. Hierarchical softmax has no Θ: its output side is the tree.
+INPUT_TABLES = ("target_embedding", "word_embedding")
+OUTPUT_TABLES = ("context_embedding", "output_embedding")
+
+
+def word_tables(model: keras.Model, output_vectors: str = "target+context") -> np.ndarray:
+    """The word vectors of any kw2v model, one row per vocabulary index (reserved 0 included).
+
+    ``"target+context"`` adds E and Θ (GloVe's ``w + w~``; Levy et al. 2015 for word2vec);
+    ``"target"`` keeps E alone, the table word2vec and gensim save. A model without Θ (a
+    shared table, hierarchical softmax) gives E either way. Introduced in notebook 03.
+
+    Raises
+    ------
+    Kw2vError
+        If ``output_vectors`` is neither, or the model has no word table.
+    """
+    if output_vectors not in ("target+context", "target"):
+        raise Kw2vError(f"--output-vectors must be target+context or target, got {output_vectors}")
+    names = [layer.name for layer in model.layers]
+    found = [n for n in INPUT_TABLES if n in names]
+    if not found:
+        raise Kw2vError(f"model {model.name!r} has no word table ({' or '.join(INPUT_TABLES)})")
+    weights = keras.ops.convert_to_numpy(model.get_layer(found[0]).embeddings)
+    for name in OUTPUT_TABLES:
+        if output_vectors == "target+context" and name in names:
+            weights = weights + keras.ops.convert_to_numpy(model.get_layer(name).embeddings)
+    return weights
+
+
+def model_vectors(
+    model: keras.Model, vocab: Vocabulary, output_vectors: str = "target+context"
+) -> WordVectors:
+    """The word vectors of a trained model (:func:`word_tables`), reserved index 0 left out.
+
+    Works for every model kw2v builds. Introduced in notebook 03.
+    """
+    weights = word_tables(model, output_vectors)
+    return WordVectors(vocab.words[1:], weights[1:], counts=vocab.counts[1:].tolist())
 
 
 def couples_to_inputs(couples: np.ndarray, labels: np.ndarray | None = None):

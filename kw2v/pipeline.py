@@ -1,7 +1,13 @@
-"""The streaming input pipeline: grouped skip-gram examples made fresh each epoch."""
+"""The streaming input pipelines: every method's training examples, made fresh each epoch.
+
+:class:`ExamplePipeline` is what they all share (steps, random streams, shards, errors);
+:class:`SkipGramPipeline` is skip-gram's, :class:`kw2v.CBOWPipeline` CBOW's and
+:class:`kw2v.GloVePipeline` GloVe's.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -32,15 +38,213 @@ def encode_corpus(
     return np.concatenate(parts), np.asarray(starts, dtype=np.int64)
 
 
-class ChunkedExamples:
-    """What the streaming pipelines share: checked options, subsampling and noise made ready,
-    and one pass over the corpus cut into shuffled full batches, one chunk at a time.
+class ExamplePipeline:
+    """What every method's pipeline shares: the batches of an epoch, fed to ``fit`` by tf.data.
 
-    Subclasses say how a chunk of the encoded corpus becomes examples
-    (:meth:`_chunk_examples`) and what those are called in errors (:attr:`examples`).
+    A subclass says what one pass over its data yields (:meth:`_pass`), how many examples
+    an epoch expects (:meth:`expected_examples`) and how its batches look to TensorFlow
+    (:meth:`_signature`, :meth:`_to_examples`). This class does the rest, the same way for
+    every method, so every method resumes, distributes and fails alike:
+
+    - an epoch is exactly :meth:`steps_per_epoch` batches, rounded up to a multiple of
+      :attr:`steps_multiple` (Keras runs whole executions of ``steps_per_execution`` steps;
+      :func:`kw2v.train` sets it, so a Keras epoch is one pipeline epoch);
+    - epoch ``e`` draws from its own random stream ``(seed, e)``, so a stopped run resumes
+      at any epoch with the very batches it would have had;
+    - :meth:`shard` gives worker ``i`` of ``n`` its contiguous share, for multi-worker runs;
+    - :meth:`check_examples` refuses, before ``fit``, data that makes no batch;
+    - an error raised while making batches inside tf.data is kept, and :meth:`errors`
+      re-raises it as itself (TensorFlow would wrap it in a traceback-long ``OpError``).
+
+    With :attr:`tree` set (a :class:`kw2v.HuffmanTree`), the word to predict in each example
+    is replaced by its path in the tree: hierarchical softmax (notebook 06).
+    Introduced in notebook 02 (skip-gram); notebooks 06 and 07 add CBOW and GloVe.
     """
 
+    #: What the examples are called in messages ("training pairs").
     examples = "examples"
+    #: How to get more of them, for the message when there are none.
+    remedy = "give more text or lower --min-count"
+    #: The input holding the word to predict in column 0, for hierarchical softmax.
+    predicted = "context"
+
+    def __init__(self, *, batch_size: int, seed: int, tree=None):
+        if batch_size < 1:
+            raise Kw2vError(f"batch size must be at least 1, got {batch_size}")
+        self.batch_size, self.seed, self.tree = batch_size, seed, tree
+        self.steps_multiple = 1
+        # One random stream per epoch, as many batches as a pass makes; :meth:`shard` narrows
+        # these (and the data read, ``lo:hi`` of :meth:`_size`) for distributed training.
+        self.shard_index, self.num_shards, self.steps = 0, 1, None
+        self.lo, self.hi = 0, self._size()
+        self._failures: list[Exception] = []  # shared by the shards (a shallow copy)
+
+    # -- what a subclass says
+    def _size(self) -> int:
+        """How many units (tokens, matrix entries) the data has: what :meth:`shard` splits."""
+        raise NotImplementedError
+
+    def expected_examples(self) -> float:
+        """Expected examples in one pass over this pipeline's share of the data."""
+        raise NotImplementedError
+
+    def _pass(self, rng: np.random.Generator) -> Iterator[tuple]:
+        """One pass over ``lo:hi`` of the data, in batches of ``batch_size``."""
+        raise NotImplementedError
+
+    def _signature(self) -> tuple:
+        """The ``tf.TensorSpec`` of each item of a batch, as :meth:`_pass` yields it."""
+        raise NotImplementedError
+
+    def _to_examples(self, ds):
+        """Turn the batches into ``fit``'s ``(inputs, labels[, weights])``; default: as they are."""
+        return ds
+
+    # -- shared
+    def steps_per_epoch(self) -> int:
+        """Expected batches per epoch (the exact count varies a little with the random draws),
+        rounded up to a multiple of :attr:`steps_multiple`; a shard's count is fixed by
+        :meth:`shard`."""
+        if self.steps is not None:
+            return self.steps
+        steps = max(1, int(self.expected_examples() // self.batch_size))
+        return -(-steps // self.steps_multiple) * self.steps_multiple
+
+    def check_examples(self) -> None:
+        """Refuse, before ``fit``, data too small to make one example an epoch.
+
+        Raises
+        ------
+        Kw2vError
+            Naming the examples and the fix (:attr:`remedy`).
+        """
+        expected = self.expected_examples()
+        if expected < 1:
+            raise Kw2vError(
+                f"the corpus makes about {expected:.2f} {self.examples} per epoch, too few to "
+                f"train; {self.remedy}"
+            )
+
+    def batches(self, epoch: int) -> Iterator[tuple]:
+        """Yield exactly :meth:`steps_per_epoch` batches of epoch ``epoch``.
+
+        A pass over the data makes about that many batches; a fixed count keeps Keras's
+        progress bar, the learning-rate schedule and resumed runs exact. Batches past the
+        count are dropped; missing ones are taken from the start of another pass (same stream).
+        """
+        stream = (
+            [self.seed, epoch] if self.num_shards == 1 else [self.seed, epoch, self.shard_index]
+        )
+        rng = np.random.default_rng(stream)
+        steps, produced = self.steps_per_epoch(), 0
+        while True:
+            for batch in self._pass(rng):
+                yield batch
+                produced += 1
+                if produced == steps:
+                    return
+
+    def shard(
+        self, index: int, count: int, *, batch_size: int | None = None, steps: int | None = None
+    ) -> ExamplePipeline:
+        """The pipeline of worker ``index`` of ``count``: its contiguous ``1/count`` of the data.
+
+        Each shard draws from its own random stream and makes exactly ``steps`` batches per
+        epoch of ``batch_size`` examples, so every worker of a synchronous multi-worker run
+        takes the same number of steps (a worker that ran short would leave the others
+        waiting in an all-reduce). Introduced with :mod:`kw2v.distribute`.
+
+        Parameters
+        ----------
+        index, count : int
+            This shard and the number of shards (``0 <= index < count``).
+        batch_size : int, optional
+            Examples per batch (a replica's share of the global batch); default: unchanged.
+        steps : int, optional
+            Batches per epoch; default: the expected count for this shard and batch size.
+        """
+        if not 0 <= index < count:
+            raise Kw2vError(f"shard index must be in [0, {count}), got {index}")
+        if batch_size is not None and batch_size < 1:
+            raise Kw2vError(f"batch size must be at least 1, got {batch_size}")
+        part = copy.copy(self)
+        n = self._size()
+        part.lo, part.hi = n * index // count, n * (index + 1) // count
+        part.shard_index, part.num_shards = index, count
+        part.batch_size = batch_size or self.batch_size
+        part.steps = steps
+        return part
+
+    def dataset(self, start_epoch: int = 0):
+        """A ``tf.data.Dataset`` of the examples, epoch after epoch, without end.
+
+        Pass ``steps_per_epoch=self.steps_per_epoch()`` to ``fit``, which then takes exactly
+        one epoch of batches per Keras epoch (Keras keeps one iterator across epochs when
+        ``steps_per_epoch`` is set). ``start_epoch`` resumes the random streams of a stopped
+        run. Batches are made in a background thread and prefetched, so a second core makes
+        data while the first trains.
+        """
+        import tensorflow as tf
+
+        failures = self._failures
+
+        def generate():
+            epoch = start_epoch
+            try:
+                while True:
+                    yield from self.batches(epoch)
+                    epoch += 1
+            except Exception as e:  # tf.data would wrap it; kept for :meth:`errors`
+                failures.append(e)
+                raise
+
+        ds = tf.data.Dataset.from_generator(generate, output_signature=self._signature())
+        ds = self._to_examples(ds)
+        if self.tree is not None:
+            from kw2v.hierarchical import hierarchical_dataset
+
+            ds = hierarchical_dataset(ds, self.tree, self.predicted)
+        return ds.prefetch(tf.data.AUTOTUNE)
+
+    @property
+    def failure(self) -> Exception | None:
+        """The first error raised while making batches for :meth:`dataset`, if any."""
+        return self._failures[0] if self._failures else None
+
+    @contextlib.contextmanager
+    def errors(self):
+        """Re-raise an error of the batches as itself: inside ``fit``, TensorFlow wraps what a
+        generator raises in an ``OpError`` whose message is a traceback."""
+        try:
+            yield
+        except Exception:
+            if self.failure is not None:
+                raise self.failure from None
+            raise
+
+
+def _labels_first_true(predicted):
+    """Labels ``[1, 0, ..., 0]`` for a (batch, 1 + k) block: the true word, then k negatives."""
+    import tensorflow as tf
+
+    return tf.concat(
+        [tf.ones_like(predicted[:, :1], tf.float32), tf.zeros_like(predicted[:, 1:], tf.float32)],
+        axis=1,
+    )
+
+
+class ChunkedExamples(ExamplePipeline):
+    """What the word2vec pipelines share: checked options, subsampling and noise made ready,
+    and one pass over the encoded corpus cut into shuffled full batches, one chunk at a time.
+
+    Subclasses say how a chunk of the encoded corpus becomes examples
+    (:meth:`_chunk_examples`) and how an example gets its k negatives (:meth:`_pass`).
+    """
+
+    remedy = (
+        "it needs lines of 2 or more known words: give more text, or lower --min-count or "
+        "--sample (--sample 0 keeps every word)"
+    )
 
     def __init__(
         self,
@@ -55,13 +259,12 @@ class ChunkedExamples:
         chunk_tokens: int,
         seed: int,
         noise_power: float,
+        tree=None,
     ):
         if window < 1:
             raise Kw2vError(f"window must be at least 1, got {window}")
         if negative < 0:
             raise Kw2vError(f"negative must be >= 0, got {negative}")
-        if batch_size < 1:
-            raise Kw2vError(f"batch size must be at least 1, got {batch_size}")
         if len(ids) < 2:
             raise Kw2vError(
                 f"the corpus has {len(ids)} known word(s); at least 2 are needed to make "
@@ -73,10 +276,17 @@ class ChunkedExamples:
             np.zeros(1, np.int64) if sentence_starts is None else np.asarray(sentence_starts)
         )
         self.window, self.negative, self.sample = window, negative, sample
-        self.batch_size, self.chunk_tokens, self.seed = batch_size, chunk_tokens, seed
+        self.chunk_tokens = chunk_tokens
         self.keep = keep_probabilities(self.counts, sample)
         self.noise = NoiseSampler(noise_distribution(self.counts, noise_power))
-        self.lo, self.hi = 0, len(self.ids)  # the tokens a pass reads (a shard's share)
+        super().__init__(batch_size=batch_size, seed=seed, tree=tree)
+
+    def _size(self) -> int:
+        return len(self.ids)
+
+    def _kept_fraction(self) -> float:
+        """The expected fraction of corpus tokens that survive subsampling."""
+        return float((self.counts * self.keep).sum() / max(self.counts.sum(), 1))
 
     def _chunk_examples(self, ids, rng, sentence_ids):
         """One chunk's examples ``(x, y)``, a row each, in corpus order."""
@@ -107,6 +317,11 @@ class ChunkedExamples:
                 )
             yield carry_x, carry_y  # a tiny corpus: one short batch a pass
 
+    def _with_negatives(self, rng, words):
+        """``(B,)`` true words → ``(B, 1 + k)``: each followed by k draws from the noise."""
+        negs = self.noise.sample(rng, (len(words), self.negative))
+        return np.concatenate([words[:, None], negs], axis=1)
+
 
 class SkipGramPipeline(ChunkedExamples):
     """Batches of (target, 1 true context + k negatives), made per epoch from the encoded corpus.
@@ -115,8 +330,8 @@ class SkipGramPipeline(ChunkedExamples):
     dynamic windows (:func:`kw2v.pairs.window_pairs`), a shuffle inside the chunk (so a batch
     mixes many parts of the text), and k negatives per pair from unigram^0.75. Only one chunk's
     pairs are in memory at a time. Epoch ``e`` uses the random stream ``(seed, e)``, so a run is
-    reproducible and can resume at any epoch. Introduced in notebook 02; notebook 04 trains on
-    a real corpus with it.
+    reproducible and can resume at any epoch (:class:`ExamplePipeline`). Introduced in notebook
+    02; notebook 04 trains on a real corpus with it.
 
     Parameters
     ----------
@@ -127,21 +342,27 @@ class SkipGramPipeline(ChunkedExamples):
     sentence_starts : ndarray of int, optional
         Token offsets where sentences start; windows do not cross them.
     window, negative, sample : int, int, float
-        word2vec's ``-window``, ``-negative`` and ``-sample``.
+        word2vec's ``-window``, ``-negative`` and ``-sample``; ``negative=0`` for hierarchical
+        softmax.
     batch_size : int
         (target, context) pairs per batch; each carries ``negative`` negatives.
     chunk_tokens : int
         Corpus tokens turned into pairs at a time (memory is about 60 bytes x window x this).
     seed : int
+    tree : HuffmanTree, optional
+        Hierarchical softmax: the context word becomes its path in this tree (notebook 06).
 
     Attributes
     ----------
     steps_multiple : int
         :meth:`steps_per_epoch` is rounded up to a multiple of this (default 1). Keras runs
-        whole executions of ``steps_per_execution`` steps, so :func:`kw2v.training.train` sets it
+        whole executions of ``steps_per_execution`` steps, so :func:`kw2v.train` sets it
         to that: otherwise each Keras epoch would take a few batches of the next pipeline
         epoch, and a resumed run would not continue the stream where the stopped one was.
     """
+
+    examples = "training pairs"
+    predicted = "context"
 
     def __init__(
         self,
@@ -156,48 +377,13 @@ class SkipGramPipeline(ChunkedExamples):
         chunk_tokens: int = 100_000,
         seed: int = 0,
         noise_power: float = 0.75,
+        tree=None,
     ):
         super().__init__(
             ids, counts, sentence_starts=sentence_starts, window=window, negative=negative,
             sample=sample, batch_size=batch_size, chunk_tokens=chunk_tokens, seed=seed,
-            noise_power=noise_power,
+            noise_power=noise_power, tree=tree,
         )  # fmt: skip
-        self.steps_multiple = 1
-        # One random stream per epoch, as many batches as a pass makes; :meth:`shard` narrows
-        # these (and the tokens read) for distributed training.
-        self.shard_index, self.num_shards, self.steps = 0, 1, None
-
-    def shard(
-        self, index: int, count: int, *, batch_size: int | None = None, steps: int | None = None
-    ) -> SkipGramPipeline:
-        """The pipeline of worker ``index`` of ``count``: its contiguous ``1/count`` of the corpus.
-
-        Each shard draws from its own random stream and makes exactly ``steps`` batches per
-        epoch of ``batch_size`` pairs, so every worker of a synchronous multi-worker run takes
-        the same number of steps (a worker that ran short would leave the others waiting in
-        an all-reduce). Windows do not cross a shard's edge. Introduced with
-        :mod:`kw2v.distribute`.
-
-        Parameters
-        ----------
-        index, count : int
-            This shard and the number of shards (``0 <= index < count``).
-        batch_size : int, optional
-            Pairs per batch (a replica's share of the global batch); default: unchanged.
-        steps : int, optional
-            Batches per epoch; default: the expected count for this shard and batch size.
-        """
-        if not 0 <= index < count:
-            raise Kw2vError(f"shard index must be in [0, {count}), got {index}")
-        if batch_size is not None and batch_size < 1:
-            raise Kw2vError(f"batch size must be at least 1, got {batch_size}")
-        part = copy.copy(self)
-        n = len(self.ids)
-        part.lo, part.hi = n * index // count, n * (index + 1) // count
-        part.shard_index, part.num_shards = index, count
-        part.batch_size = batch_size or self.batch_size
-        part.steps = steps
-        return part
 
     def expected_pairs(self) -> float:
         """Expected positive pairs per epoch, sentence ends and dynamic windows included.
@@ -206,90 +392,28 @@ class SkipGramPipeline(ChunkedExamples):
         distance ``d``, each counted in both directions when the target's window reaches
         ``d`` (probability ``(w - d + 1) / w``). ``K`` is taken as its expectation.
         """
-        kept_fraction = float((self.counts * self.keep).sum() / max(self.counts.sum(), 1))
-        lengths = np.diff(np.append(self.starts, len(self.ids))) * kept_fraction
+        lengths = np.diff(np.append(self.starts, len(self.ids))) * self._kept_fraction()
         w = self.window
         pairs = float(
             sum(2 * np.maximum(lengths - d, 0).sum() * (w - d + 1) / w for d in range(1, w + 1))
         )
         return pairs * (self.hi - self.lo) / len(self.ids)  # a shard's share
 
-    def steps_per_epoch(self) -> int:
-        """Expected batches per epoch (the exact count varies a little with the random draws),
-        rounded up to a multiple of :attr:`steps_multiple`; a shard's count is fixed by
-        :meth:`shard`."""
-        if self.steps is not None:
-            return self.steps
-        steps = max(1, int(self.expected_pairs() // self.batch_size))
-        return -(-steps // self.steps_multiple) * self.steps_multiple
-
-    def batches(self, epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield exactly :meth:`steps_per_epoch` batches ``(targets (B,), contexts (B, 1 + k))``.
-
-        A pass over the corpus makes about that many batches (the draws vary by a fraction of a
-        percent); a fixed count keeps Keras's progress bar, the learning-rate schedule and
-        resumed runs exact. Batches past the count are dropped; missing ones are taken from the
-        start of the next pass.
-        """
-        stream = (
-            [self.seed, epoch] if self.num_shards == 1 else [self.seed, epoch, self.shard_index]
-        )
-        rng = np.random.default_rng(stream)
-        steps, b = self.steps_per_epoch(), self.batch_size
-        produced = 0
-        while True:
-            for t, c in self._pass_batches(rng, b):
-                yield self._with_negatives(rng, t, c)
-                produced += 1
-                if produced == steps:
-                    return
-
-    examples = "training pairs"
+    expected_examples = expected_pairs
 
     def _chunk_examples(self, ids, rng, sentence_ids):
         return window_pairs(ids, self.window, rng, keep=self.keep, sentence_ids=sentence_ids)
 
-    def _with_negatives(self, rng, t, c):
-        negs = self.noise.sample(rng, (len(t), self.negative))
-        return t, np.concatenate([c[:, None], negs], axis=1)
+    def _pass(self, rng):
+        for t, c in self._pass_batches(rng, self.batch_size):
+            yield t, self._with_negatives(rng, c)
 
-    def dataset(self, start_epoch: int = 0):
-        """A ``tf.data.Dataset`` of ``({"target", "context"}, labels)``, epoch after epoch.
-
-        It never ends: pass ``steps_per_epoch=self.steps_per_epoch()`` to ``fit``, which then
-        takes exactly one epoch of batches per Keras epoch (Keras keeps one iterator across
-        epochs when ``steps_per_epoch`` is set). ``start_epoch`` resumes the random streams
-        of a stopped run. Labels are ``[1, 0, ..., 0]``: the true context first, then the
-        negatives. Batches are made in a background thread and prefetched, so the second core
-        makes data while the first trains.
-        """
+    def _signature(self):
         import tensorflow as tf
 
-        k1 = self.negative + 1
-        self.failure = None
+        return tf.TensorSpec((None,), tf.int32), tf.TensorSpec((None, self.negative + 1), tf.int32)
 
-        def generate():
-            epoch = start_epoch
-            try:
-                while True:
-                    yield from self.batches(epoch)
-                    epoch += 1
-            except Exception as e:  # tf.data would wrap it; kept for the caller (kw2v.train)
-                self.failure = e
-                raise
-
-        ds = tf.data.Dataset.from_generator(
-            generate,
-            output_signature=(
-                tf.TensorSpec((None,), tf.int32),
-                tf.TensorSpec((None, k1), tf.int32),
-            ),
-        )
-
-        def to_example(t, c):
-            labels = tf.concat(
-                [tf.ones_like(c[:, :1], tf.float32), tf.zeros_like(c[:, 1:], tf.float32)], axis=1
-            )
-            return {"target": t, "context": c}, labels
-
-        return ds.map(to_example).prefetch(tf.data.AUTOTUNE)
+    def _to_examples(self, ds):
+        """``({"target", "context"}, labels)``; labels ``[1, 0, ..., 0]``: the true context
+        first, then the negatives."""
+        return ds.map(lambda t, c: ({"target": t, "context": c}, _labels_first_true(c)))

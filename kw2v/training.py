@@ -1,11 +1,16 @@
-"""Training: corpus → vocabulary → streaming pairs → Keras model → ``fit`` → vectors."""
+"""Training, the same for every method: corpus → vocabulary → examples → Keras model → ``fit``
+→ vectors → run folder.
+
+:func:`train` talks to a method (:mod:`kw2v.methods`) only through its small interface; every
+feature here — checkpoints and resuming, strategies, probe words, Ctrl-C, the run folder and
+its lock — therefore serves skip-gram and CBOW, negative sampling and hierarchical softmax,
+and GloVe alike. Introduced in notebook 04.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
-import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -14,15 +19,39 @@ from pathlib import Path
 import keras
 
 from kw2v import distribute
-from kw2v.checkpoint import RunBackup, prepare_out_dir
+from kw2v.callbacks import CtrlC, NeighborsCallback
 from kw2v.config import TrainConfig
-from kw2v.errors import Kw2vError
-from kw2v.io import atomic_path, atomic_write
-from kw2v.model import build_skipgram_model, embedding_weights
+from kw2v.methods import Method, method_for
+from kw2v.model import model_vectors
 from kw2v.optimizers import RowAdagrad
-from kw2v.pipeline import SkipGramPipeline, encode_corpus
+from kw2v.pipeline import ExamplePipeline, encode_corpus
+from kw2v.run_folder import RunBackup, prepare_out_dir, run_folder_locked, save_run
 from kw2v.vectors import WordVectors
 from kw2v.vocab import Vocabulary
+
+
+def compile_model(
+    model: keras.Model,
+    loss,
+    learning_rate: float = 0.1,
+    *,
+    jit_compile: bool = True,
+    steps_per_execution: int = 32,
+) -> keras.Model:
+    """Compile for speed: row-wise sparse Adagrad, XLA, 32 steps per call; ``loss`` is the
+    method's (:attr:`kw2v.methods.Method.loss`).
+
+    ``steps_per_execution`` runs many steps inside one graph call, so Python is not in the
+    loop per batch; XLA fuses the gathers, dots and scatters of one step. Introduced in
+    notebook 04.
+    """
+    model.compile(
+        optimizer=RowAdagrad(learning_rate),
+        loss=loss,
+        jit_compile=jit_compile,
+        steps_per_execution=steps_per_execution,
+    )
+    return model
 
 
 def compile_skipgram(
@@ -32,71 +61,24 @@ def compile_skipgram(
     jit_compile: bool = True,
     steps_per_execution: int = 32,
 ) -> keras.Model:
-    """Compile for speed: row-wise sparse Adagrad, binary cross-entropy, XLA, 32 steps per call.
-
-    ``steps_per_execution`` runs many steps inside one graph call, so Python is not in the
-    loop per batch; XLA fuses the gathers, dots and scatters of one step. Introduced in
-    notebook 04.
-    """
-    model.compile(
-        optimizer=RowAdagrad(learning_rate),
-        loss="binary_crossentropy",
+    """:func:`compile_model` with skip-gram's loss, binary cross-entropy. Introduced in
+    notebook 04."""
+    return compile_model(
+        model,
+        "binary_crossentropy",
+        learning_rate,
         jit_compile=jit_compile,
         steps_per_execution=steps_per_execution,
     )
-    return model
-
-
-def model_vectors(
-    model: keras.Model, vocab: Vocabulary, output_vectors: str = "target+context"
-) -> WordVectors:
-    """The word vectors of a trained model, reserved index 0 left out.
-
-    ``"target+context"`` adds the two tables (the default, see :class:`TrainConfig`);
-    ``"target"`` keeps the target table alone. With a shared table both are the same
-    direction. Introduced in notebook 03.
-    """
-    weights = embedding_weights(model, "target")
-    if output_vectors == "target+context" and "context_embedding" in [
-        layer.name for layer in model.layers
-    ]:
-        weights = weights + embedding_weights(model, "context")
-    return WordVectors(vocab.words[1:], weights[1:], counts=vocab.counts[1:].tolist())
-
-
-class NeighborsCallback(keras.callbacks.Callback):
-    """Print the nearest neighbours of a few probe words at the end of each epoch.
-
-    Watching "king" gather "queen" and "prince" is the quickest check that training works.
-    Introduced in notebook 03.
-
-    Parameters
-    ----------
-    vocab : Vocabulary
-    words : sequence of str
-        Probe words; those not in the vocabulary are skipped.
-    topn : int
-    every : int
-        Print every ``every`` epochs.
-    """
-
-    def __init__(self, vocab: Vocabulary, words: Sequence[str], topn: int = 5, every: int = 1):
-        super().__init__()
-        self.vocab, self.topn, self.every = vocab, topn, every
-        self.words = [w for w in words if w in vocab]
-
-    def on_epoch_end(self, epoch, logs=None):
-        if not self.words or (epoch + 1) % self.every:
-            return
-        wv = model_vectors(self.model, self.vocab)
-        for word in self.words:
-            near = ", ".join(w for w, _ in wv.most_similar(word, topn=self.topn))
-            print(f"  epoch {epoch + 1}: {word} → {near}", flush=True)
 
 
 @dataclasses.dataclass
 class TrainResult:
-    """What :func:`train` returns: the model, its vocabulary, the vectors and the loss history."""
+    """What :func:`train` returns: the model, its vocabulary, the vectors and the loss history.
+
+    ``seconds`` counts making the examples (GloVe's counting included) and ``fit``, over
+    every run of a resumed training.
+    """
 
     model: keras.Model
     vocab: Vocabulary
@@ -116,34 +98,38 @@ def train(
     corpus: Iterable[Sequence[str]],
     config: TrainConfig | None = None,
     *,
-    out_dir: str | os.PathLike | None = None,
+    out_dir: str | Path | None = None,
     probe_words: Sequence[str] = (),
     callbacks: Sequence[keras.callbacks.Callback] = (),
-    animate: str | os.PathLike | None = None,
+    animate: str | Path | None = None,
     verbose: int | str = "auto",
     **overrides,
 ) -> TrainResult:
-    """Train skip-gram with negative sampling on a corpus with ``model.fit``.
+    """Train word vectors on a corpus with ``model.fit``, by any of kw2v's five methods.
+
+    ``config.model`` and ``config.loss`` choose the method (:mod:`kw2v.methods`): skip-gram
+    or CBOW with negative sampling or hierarchical softmax, or GloVe.
 
     Parameters
     ----------
     corpus : iterable of list of str
         Re-iterable sentences, e.g. :class:`kw2v.Corpus`; read twice (count, then encode).
     config : TrainConfig, optional
-        Defaults if omitted; keyword ``overrides`` replace single fields (``epochs=1``).
+        Defaults if omitted; keyword ``overrides`` replace single fields (``epochs=1``,
+        ``model="cbow"``, ``loss="hierarchical"``).
     out_dir : path, optional
-        If given: ``vectors.bin`` (word2vec binary), ``vocab.tsv``, ``run.json`` and
-        ``model.keras`` are written there, and a checkpoint after every epoch in
-        ``out_dir/backup/`` (see :mod:`kw2v.checkpoint`): run again with the same
-        ``out_dir`` after an interruption and training resumes at the last finished epoch. Under
-        ``config.strategy == "multiworker"`` only the chief writes.
+        The run folder (:mod:`kw2v.run_folder`): locked while the run trains; a checkpoint
+        after every epoch in ``out_dir/backup/``, so that the same call after an interruption
+        resumes at the last finished epoch; at the end ``vectors.bin`` (word2vec binary),
+        ``vocab.tsv``, ``run.json`` and ``model.keras``. Under ``config.strategy ==
+        "multiworker"`` only the chief writes.
     probe_words : sequence of str
         Print their nearest neighbours after each epoch.
     callbacks : sequence of keras.callbacks.Callback
-        Passed to ``fit``.
+        More callbacks for ``fit``.
     animate : path, optional
-        Write a film of the probe groups' vectors forming (:class:`kw2v.SpaceAnimation`)
-        there, ``.gif`` or ``.mp4``.
+        Write a film of probe word groups forming (:class:`kw2v.SpaceAnimation`) there,
+        ``.gif`` or ``.mp4``.
     verbose : "auto", 0, 1 or 2
         "auto": a progress bar on a terminal, else one line per epoch.
 
@@ -154,192 +140,167 @@ def train(
     Raises
     ------
     Kw2vError
-        Bad options, an empty corpus, no word reaching ``min_count``, no training pairs, an
-        output folder holding a stopped run with other options. Introduced in notebook 04.
+        Bad options or an option the method does not use, an empty corpus, no word reaching
+        ``min_count``, too few training examples, an output folder in use by another run or
+        holding a stopped run with other options. Introduced in notebook 04.
+    KeyboardInterrupt
+        Ctrl-C, at the next safe point; the finished epochs are kept in ``out_dir/backup/``.
     """
     config = dataclasses.replace(config or TrainConfig(), **overrides).validate()
-    if (config.model, config.loss) != ("skipgram", "negative"):  # CBOW, GloVe, hier. softmax
-        from kw2v.variants import train_variant
-
-        return train_variant(
-            corpus, config, out_dir=out_dir, probe_words=probe_words, callbacks=callbacks,
-            verbose=verbose,
-        )  # fmt: skip
+    method = method_for(config.model, config.loss)
     # First: logical devices and multi-worker collectives must be set up before TF starts.
     strategy = distribute.make_strategy(config.strategy, config.logical_cpus)
     distribute.check_batch_size(strategy, config.batch_size)
-    if verbose == "auto":
-        verbose = 1 if sys.stdout.isatty() else 2
+    verbose = (1 if sys.stdout.isatty() else 2) if verbose == "auto" else verbose
     out = prepare_out_dir(out_dir) if distribute.is_chief(strategy) else None
-    backup = RunBackup(out, config) if out is not None else None  # a stopped run to resume?
-    keras.utils.set_random_seed(config.seed)
+    with run_folder_locked(out):
+        backup = RunBackup(out, config) if out is not None else None  # a stopped run?
+        result = _train(
+            method, corpus, config, strategy, backup, probe_words, callbacks, animate, verbose
+        )
+    distribute.wait_for_workers(strategy)
+    return result
 
+
+def _train(method, corpus, config, strategy, backup, probe_words, callbacks, animate, verbose):
+    """The steps of :func:`train` once its options, strategy and run folder are settled."""
+    keras.utils.set_random_seed(config.seed)
+    vocab, ids, starts = _vocabulary(corpus, config, backup, verbose)
+    start = time.perf_counter()
+    pipeline = method.pipeline(config, vocab, ids, starts, verbose)
+    pipeline.check_examples()
+    ctrl_c = CtrlC()
+    with ctrl_c.deferred():  # from here on, Ctrl-C stops at a safe point, never lost
+        model = _model(method, config, vocab, pipeline, strategy, verbose)
+        extra = [*callbacks, *_probes(vocab, probe_words, config), *_animation(vocab, animate)]
+        done, history, seconds = _resume(backup, vocab, model, config, extra, verbose)
+        with pipeline.errors():
+            history = _fit(
+                model, pipeline, strategy, config, done, [*extra, ctrl_c], history, verbose
+            )
+        result = TrainResult(
+            model=model,
+            vocab=vocab,
+            vectors=model_vectors(model, vocab, config.output_vectors),
+            history=history,
+            config=config,
+            tokens=len(ids),
+            seconds=seconds + time.perf_counter() - start,
+        )
+        _finish(result, backup, verbose)
+    return result
+
+
+def _vocabulary(corpus, config: TrainConfig, backup: RunBackup | None, verbose):
+    """The vocabulary (a stopped run's, checked to match) and the corpus encoded with it."""
     vocab = Vocabulary.build(corpus, min_count=config.min_count, max_size=config.max_vocab)
     if backup is not None:
         vocab = backup.vocabulary(vocab)  # the stopped run's numbering, checked to match
     ids, starts = encode_corpus(corpus, vocab)
-    _say_vocabulary(vocab, len(ids), config.min_count, verbose)
-    pipeline = SkipGramPipeline(
-        ids,
-        vocab.counts,
-        sentence_starts=starts,
-        window=config.window,
-        negative=config.negative,
-        sample=config.sample,
-        batch_size=config.batch_size,
-        seed=config.seed,
-    )
-    _check_pairs(pipeline)
+    if verbose:
+        print(
+            f"vocabulary: {len(vocab) - 1:,} words seen {config.min_count}+ times, "
+            f"covering {len(ids):,} tokens",
+            flush=True,
+        )
+    return vocab, ids, starts
+
+
+def _model(method: Method, config, vocab, pipeline: ExamplePipeline, strategy, verbose):
+    """The method's model, compiled; under a strategy, its variables made once per replica."""
     jit_compile, steps_per_execution = distribute.compile_options(
         strategy, config.jit_compile, min(config.steps_per_execution, pipeline.steps_per_epoch())
     )
     # Keras runs whole executions: an epoch that is not a multiple of steps_per_execution
     # would eat into the next epoch's random stream, and resuming would not be exact.
     pipeline.steps_multiple = steps_per_execution
-    # Under a strategy, variables (weights and optimizer slots) are made once per replica.
     with strategy.scope() if strategy else contextlib.nullcontext():
-        model = build_skipgram_model(
-            len(vocab), config.dim, shared_embedding=config.shared_embedding
-        )
-        compile_skipgram(
+        model = method.build(config, vocab, pipeline)
+        compile_model(
             model,
+            method.loss,
             config.learning_rate,
             jit_compile=jit_compile,
             steps_per_execution=steps_per_execution,
         )
     if strategy is not None and verbose:
+        share = config.batch_size // strategy.num_replicas_in_sync
         print(
             f"{config.strategy}: {strategy.num_replicas_in_sync} replica(s), "
-            f"{config.batch_size // strategy.num_replicas_in_sync} pairs each per step",
+            f"{share} {pipeline.examples} each per step",
             flush=True,
         )
-    all_callbacks = list(callbacks)
-    if probe_words:
-        all_callbacks.append(NeighborsCallback(vocab, probe_words))
-    if animate is not None:
-        from kw2v.animation import SpaceAnimation
-
-        all_callbacks.append(SpaceAnimation(vocab, path=animate))
-
-    # --- checkpoints: resume a stopped run, save after every epoch (kw2v.checkpoint)
-    done, past, past_seconds = 0, {}, 0.0
-    if backup is not None:
-        backup.start(vocab)
-        backup.restore(model)
-        all_callbacks.append(backup.callback())
-        done, past, past_seconds = backup.epochs_done, backup.history, backup.seconds
-        if backup.resuming and verbose:
-            print(
-                f"resuming from epoch {done + 1} of {config.epochs}: {done} epoch(s) restored "
-                f"from {backup.folder}"
-                if done < config.epochs
-                else f"resuming: all {done} epochs were done; writing the results",
-                flush=True,
-            )
-
-    start = time.perf_counter()
-    new_history = {}
-    if done < config.epochs:
-        with _pipeline_errors(pipeline):
-            dataset = (
-                pipeline.dataset(start_epoch=done)
-                if strategy is None
-                else distribute.distribute_pipeline(strategy, pipeline, start_epoch=done)
-            )
-            new_history = model.fit(
-                dataset,
-                epochs=config.epochs,
-                initial_epoch=done,
-                steps_per_epoch=pipeline.steps_per_epoch(),
-                callbacks=all_callbacks,
-                verbose=verbose,
-                shuffle=False,  # the pipeline shuffles within each chunk
-            ).history
-    seconds = past_seconds + time.perf_counter() - start
-    history = {k: list(vals) for k, vals in past.items()}
-    for k, vals in new_history.items():
-        history.setdefault(k, []).extend(float(v) for v in vals)
-    result = TrainResult(
-        model=model,
-        vocab=vocab,
-        vectors=model_vectors(model, vocab, config.output_vectors),
-        history=history,
-        config=config,
-        tokens=len(ids),
-        seconds=seconds,
-    )
-    _finish(result, out, verbose)
-    if backup is not None:
-        backup.finish()
-    distribute.wait_for_workers(strategy)
-    return result
+    return model
 
 
-def _say_vocabulary(vocab: Vocabulary, n_tokens: int, min_count: int, verbose) -> None:
-    if verbose:
+def _probes(vocab, probe_words, config) -> list[keras.callbacks.Callback]:
+    if not probe_words:
+        return []
+    return [NeighborsCallback(vocab, probe_words, output_vectors=config.output_vectors)]
+
+
+def _animation(vocab, path) -> list[keras.callbacks.Callback]:
+    if path is None:
+        return []
+    from kw2v.animation import SpaceAnimation
+
+    return [SpaceAnimation(vocab, path=path)]
+
+
+def _resume(backup: RunBackup | None, vocab, model, config, callbacks: list, verbose):
+    """Restore a stopped run into ``model`` and add the checkpoint callback to ``callbacks``.
+
+    Returns the epochs done, their loss history and the seconds they took (0, {}, 0 afresh).
+    """
+    if backup is None:
+        return 0, {}, 0.0
+    backup.start(vocab)
+    backup.restore(model)
+    callbacks.append(backup.callback())
+    done = backup.epochs_done
+    if backup.resuming and verbose:
         print(
-            f"vocabulary: {len(vocab) - 1:,} words seen {min_count}+ times, "
-            f"covering {n_tokens:,} tokens",
+            f"resuming from epoch {done + 1} of {config.epochs}: {done} epoch(s) restored "
+            f"from {backup.folder}"
+            if done < config.epochs
+            else f"resuming: all {done} epochs were done; writing the results",
             flush=True,
         )
+    return done, backup.history, backup.seconds
 
 
-def _finish(result: TrainResult, out: Path | None, verbose) -> None:
-    """The last line of a run's log, and its files written when it has an output folder."""
+def _fit(model, pipeline: ExamplePipeline, strategy, config, done, callbacks, history, verbose):
+    """``model.fit`` from epoch ``done`` to ``config.epochs``; the history of all epochs."""
+    history = {k: list(vals) for k, vals in history.items()}
+    if done >= config.epochs:
+        return history
+    dataset = (
+        pipeline.dataset(start_epoch=done)
+        if strategy is None
+        else distribute.distribute_pipeline(strategy, pipeline, start_epoch=done)
+    )
+    new = model.fit(
+        dataset,
+        epochs=config.epochs,
+        initial_epoch=done,
+        steps_per_epoch=pipeline.steps_per_epoch(),
+        callbacks=callbacks,
+        verbose=verbose,
+        shuffle=False,  # the pipeline shuffles within each chunk
+    ).history
+    for k, vals in new.items():
+        history.setdefault(k, []).extend(float(v) for v in vals)
+    return history
+
+
+def _finish(result: TrainResult, backup: RunBackup | None, verbose) -> None:
+    """The last line of a run's log; its files written, then its backup removed."""
     if verbose:
         print(
             f"trained {result.config.epochs} epoch(s) in {result.seconds:.1f} s, "
             f"{result.words_per_second:,.0f} words/s",
             flush=True,
         )
-    if out is not None:
-        save_run(result, out)
-
-
-def _check_pairs(pipeline: SkipGramPipeline) -> None:
-    """Refuse, before ``fit``, a corpus too short to make a batch of training pairs."""
-    expected = pipeline.expected_pairs()
-    if expected < 1:
-        raise Kw2vError(
-            f"the corpus makes about {expected:.2f} training pairs per epoch, too few to "
-            "train; it needs lines of 2 or more known words: give more text, or lower "
-            "--min-count or --sample (--sample 0 keeps every word)"
-        )
-
-
-@contextlib.contextmanager
-def _pipeline_errors(pipeline: SkipGramPipeline):
-    """Re-raise an error of the input pipeline as itself: inside ``fit``, TensorFlow wraps
-    what a generator raises in an ``OpError`` whose message is a traceback."""
-    try:
-        yield
-    except Exception:
-        failure = getattr(pipeline, "failure", None)
-        if failure is not None:
-            raise failure from None
-        raise
-
-
-def save_run(result: TrainResult, out: Path) -> None:
-    """Write the vectors and everything needed to reload or inspect the run."""
-    result.vectors.save_word2vec(out / "vectors.bin", binary=True)
-    result.vocab.save(out / "vocab.tsv")
-    meta = {
-        "config": dataclasses.asdict(result.config),
-        "tokens": result.tokens,
-        "seconds": round(result.seconds, 3),
-        "words_per_second": round(result.words_per_second),
-        "history": result.history,
-    }
-    with atomic_write(out / "run.json", mode="w") as f:
-        json.dump(meta, f, indent=2)
-    with atomic_path(out / "model.keras") as tmp:
-        result.model.save(tmp)
-
-
-def load_run(out_dir: str | os.PathLike) -> tuple[WordVectors, dict]:
-    """The vectors and the run record written by :func:`train` with ``out_dir``."""
-    out = Path(out_dir)
-    vectors = WordVectors.load_word2vec(out / "vectors.bin", binary=True)
-    meta = json.loads((out / "run.json").read_text()) if (out / "run.json").exists() else {}
-    return vectors, meta
+    if backup is not None:
+        save_run(result, backup.folder.parent)
+        backup.finish()

@@ -39,3 +39,28 @@ def group_purity(wv, topn: int = 5) -> float:
             hits += other[0] == word[0]
             total += 1
     return hits / total
+
+
+#: The five methods as ``train()`` options: one sanity test runs over all of them, the way
+#: gensim runs one over sg/cbow x hs/neg.
+METHODS = {
+    "skipgram": {"model": "skipgram", "loss": "negative"},
+    "skipgram-hs": {"model": "skipgram", "loss": "hierarchical"},
+    "cbow": {"model": "cbow", "loss": "negative"},
+    "cbow-hs": {"model": "cbow", "loss": "hierarchical"},
+    "glove": {"model": "glove"},
+}
+
+
+def method_options(method: str, **options) -> dict:
+    """``train()`` keywords for ``method``: its model and loss, plus ``options`` less the ones
+    it refuses (GloVe has no ``sample``: it counts every co-occurrence)."""
+    options = {**METHODS[method], **options}
+    if method == "glove":
+        options.pop("sample", None)
+    return options
+
+
+def cli_flags(options: dict) -> list[str]:
+    """The same options as command-line flags."""
+    return [f"--{k.replace('_', '-')}={v}" for k, v in options.items() if k != "verbose"]

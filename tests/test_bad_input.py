@@ -7,9 +7,10 @@ import os
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
-from conftest import planted_sentences
+from conftest import METHODS, cli_flags, planted_sentences
 
 from kw2v import Corpus, Kw2vError
 from kw2v.cli import main
@@ -257,3 +258,59 @@ def test_latin1_corpus_trains_with_a_one_line_warning(files, tmp_path, capsys):
     assert len(warnings) == 1 and warnings[0].startswith("kw2v: warning: "), err
     assert "iconv" in warnings[0] and "Traceback" not in err
     assert (tmp_path / "run" / "vectors.bin").is_file()
+
+
+# --------------------------------------------------------------------------- every method
+
+# The bad input above, for each of the five methods (conftest.METHODS): the options and
+# corpora that the methods read differently. In-process, after the first, TensorFlow is loaded.
+EVERY_METHOD = [
+    ("empty.txt", [], ["empty"]),
+    ("binary.bin", [], ["binary file"]),
+    ("rare.txt", [], ["no word occurs 5 times", "--min-count"]),
+    ("one_word_lines.txt", ["--min-count", "1"], ["--min-count"]),  # no pairs in any line
+    ("good.txt", ["--window", "0"], ["--window must be at least 1"]),
+    ("good.txt", ["--dim", "0"], ["--dim must be at least 1"]),
+    ("good.txt", ["--epochs", "0"], ["--epochs must be at least 1"]),
+    ("good.txt", ["--batch-size", "0"], ["--batch-size must be at least 1"]),
+    ("good.txt", ["--learning-rate", "0"], ["--learning-rate must be above 0"]),
+    ("good.txt", ["--min-count", "0"], ["--min-count must be at least 1"]),
+]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("corpus,extra,fragments", EVERY_METHOD, ids=lambda v: str(v)[:20])
+def test_every_method_refuses_bad_input_in_one_line(
+    files, capsys, method, corpus, extra, fragments
+):
+    args = [*_train_args(files, corpus, *extra), *cli_flags(METHODS[method])]
+    assert main(args) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kw2v: error: "), lines
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
+@pytest.mark.parametrize(
+    "method,option,why",
+    [
+        ("skipgram-hs", ["--negative", "5"], "no negatives"),
+        ("cbow-hs", ["--negative", "0"], "no negatives"),
+        ("glove", ["--negative", "5"], "no negatives"),
+        ("glove", ["--sample", "0"], "counts every co-occurrence"),
+        ("cbow", ["--shared-embedding"], "only skip-gram with negative sampling"),
+        ("skipgram-hs", ["--output-vectors", "target+context"], "no context table"),
+    ],
+)
+def test_an_option_the_method_does_not_use_is_refused_before_tensorflow(method, option, why):
+    args = [*_train_args(Path("/nonexistent-but-unread"), "c.txt"), *option]
+    proc = _cli(*args, *cli_flags(METHODS[method]))
+    _assert_user_error(proc, option[0], why)
+
+
+def test_options_a_method_reads_are_accepted(files, tmp_path, capsys):
+    # --output-vectors target+context is CBOW's E + Θ; target is GloVe's w alone.
+    for method, option in (("cbow", "target+context"), ("glove", "target")):
+        args = _train_args(files, "good.txt", "--min-count", "1", "--epochs", "1", "--dim", "4")
+        args = [*args[:4], str(tmp_path / method), *args[5:], "--output-vectors", option]
+        assert main([*args, *cli_flags(METHODS[method])]) == 0, capsys.readouterr().err

@@ -97,3 +97,22 @@ def test_unknown_word_suggests_close_ones(run_dir, capsys):
     assert main(["neighbors", str(run_dir), "a11"]) == 2
     err = capsys.readouterr().err
     assert "'a11'" in err and "a1" in err and err.count("\n") == 1
+
+
+def test_vectors_with_nan_name_the_word_instead_of_scores(tmp_path, capsys):
+    """A diverged run saves NaN: evaluate and neighbors refuse, naming the word; export
+    copies the file with a one-line warning."""
+    path = tmp_path / "v.txt"
+    path.write_text("3 2\nking 1 2\nqueen nan 1\nprince 1 inf\n")
+    for argv in (["evaluate", str(path)], ["neighbors", str(path), "king"]):
+        assert main(argv) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""  # no score printed
+        (line,) = captured.err.splitlines()
+        assert "'queen' (and 1 other word(s)) holds NaN or infinite values" in line
+        assert line.startswith("kw2v: error: ")
+    out = tmp_path / "copy.txt"
+    proc = _cli("export", str(path), "--format", "word2vec-text", "--out", str(out))
+    assert proc.returncode == 0 and out.is_file()
+    (warning,) = proc.stderr.splitlines()
+    assert warning.startswith("kw2v: warning: ") and "'queen'" in warning

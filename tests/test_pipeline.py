@@ -95,3 +95,25 @@ def test_shards_split_the_corpus_with_exact_steps():
         np.testing.assert_array_equal(c1, c2)
     with pytest.raises(Kw2vError, match="shard index"):
         whole.shard(2, 2)
+
+
+def test_glove_and_cbow_shards_split_the_data_with_their_own_streams():
+    """The shared base shards every method's pipeline: contiguous shares, fixed steps."""
+    from kw2v.cbow import CBOWPipeline
+    from kw2v.glove import GloVePipeline, count_cooccurrences
+
+    ids = np.random.default_rng(0).integers(1, 40, 4000).astype(np.int32)
+    cooc = count_cooccurrences(ids, 40, window=3)
+    whole = GloVePipeline(cooc, batch_size=32, sampling="uniform")
+    parts = [whole.shard(i, 2, batch_size=16, steps=5) for i in range(2)]
+    seen = [
+        {int(k) for x, _, _ in p.batches(0) for k in x["word"] * 40 + x["context"]} for p in parts
+    ]
+    keys = cooc.rows.astype(int) * 40 + cooc.cols
+    half = len(cooc) // 2
+    assert seen[0] <= set(keys[:half]) and seen[1] <= set(keys[half:])  # disjoint shares
+    assert [len(list(p.batches(0))) for p in parts] == [5, 5]
+    cbow = CBOWPipeline(ids, np.bincount(ids, minlength=40), window=2, sample=0, batch_size=64)
+    a, b = (cbow.shard(i, 2) for i in range(2))
+    assert a.expected_examples() + b.expected_examples() == pytest.approx(cbow.expected_examples())
+    assert not np.array_equal(next(a.batches(0))[0], next(b.batches(0))[0])

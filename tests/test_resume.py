@@ -1,7 +1,8 @@
 """Interrupted training loses at most the current epoch, and files are never half-written.
 
 In-process runs stop a run with a callback and resume it; real processes are killed with
-SIGKILL and SIGINT. Corpora are the planted sentences of conftest, written to files.
+SIGKILL and SIGINT. Corpora are the planted sentences of conftest, written to files. The
+resume tests run over every method (conftest.METHODS).
 """
 
 import json
@@ -17,10 +18,10 @@ import zipfile
 import keras
 import numpy as np
 import pytest
-from conftest import planted_sentences
+from conftest import METHODS, cli_flags, method_options, planted_sentences
 
-from kw2v import Kw2vError, load_model, train
-from kw2v.checkpoint import BACKUP_DIR, STATE_FILE
+from kw2v import Corpus, Kw2vError, load_model, train
+from kw2v.run_folder import BACKUP_DIR, LOCK_FILE, STATE_FILE
 from kw2v.vectors import WordVectors
 
 SMALL = {"dim": 8, "min_count": 1, "sample": 0, "batch_size": 256, "window": 3, "verbose": 2}
@@ -39,8 +40,9 @@ class StopAt(keras.callbacks.Callback):
 
 
 def _stop(planted, out, at, **kw):
+    options = method_options(kw.pop("method", "skipgram"), **{**SMALL, **kw})
     with pytest.raises(KeyboardInterrupt):
-        train(planted, out_dir=out, callbacks=[StopAt(at)], **{**SMALL, **kw})
+        train(planted, out_dir=out, callbacks=[StopAt(at)], **options)
     return json.loads((out / BACKUP_DIR / STATE_FILE).read_text())
 
 
@@ -48,25 +50,27 @@ def _state(out):
     return json.loads((out / BACKUP_DIR / STATE_FILE).read_text())
 
 
-def test_resumed_run_equals_an_uninterrupted_one(planted, tmp_path, capsys):
-    whole = train(planted, epochs=3, out_dir=tmp_path / "whole", **SMALL)
+@pytest.mark.parametrize("method", METHODS)
+def test_resumed_run_equals_an_uninterrupted_one(planted, tmp_path, capsys, method):
+    options = method_options(method, **SMALL)
+    whole = train(planted, epochs=3, out_dir=tmp_path / "whole", **options)
     assert not (tmp_path / "whole" / BACKUP_DIR).exists()  # removed when the run completes
 
     out = tmp_path / "stopped"
-    state = _stop(planted, out, at=2, epochs=3)
+    state = _stop(planted, out, at=2, epochs=3, method=method)
     assert state["epochs_done"] == 2 and len(state["history"]["loss"]) == 2
     assert sorted(os.listdir(out / BACKUP_DIR)) == ["epoch-2.weights.h5", STATE_FILE, "vocab.tsv"]
     assert not (out / "vectors.bin").exists()
     with pytest.raises(Kw2vError, match="give --epochs 2"):  # fewer than are done
-        train(planted, epochs=1, out_dir=out, **SMALL)
+        train(planted, epochs=1, out_dir=out, **options)
     capsys.readouterr()
 
-    resumed = train(planted, epochs=3, out_dir=out, **SMALL)
+    resumed = train(planted, epochs=3, out_dir=out, **options)
     printed = capsys.readouterr().out
     assert "resuming from epoch 3 of 3" in printed
     assert "Epoch 1/3" not in printed and "Epoch 2/3" not in printed and "Epoch 3/3" in printed
     # The same weights, optimizer state and (seed, epoch) data stream: the same vectors.
-    np.testing.assert_allclose(resumed.vectors.vectors, whole.vectors.vectors, atol=1e-6)
+    np.testing.assert_array_equal(resumed.vectors.vectors, whole.vectors.vectors)
     np.testing.assert_allclose(resumed.history["loss"], whole.history["loss"], rtol=1e-6)
     assert not (out / BACKUP_DIR).exists()
     run = json.loads((out / "run.json").read_text())
@@ -173,11 +177,11 @@ def _write_corpus(path, n_sentences, length=10):
     path.write_text("\n".join(lines) + "\n")
 
 
-def _train_command(corpus, out, epochs=4):
+def _train_command(corpus, out, epochs=4, method="skipgram"):
+    options = {"dim": 16, "min_count": 1, "sample": 0, "window": 3, "batch_size": 64}
     return [
         *("train", "--corpus", str(corpus), "--out", str(out), "--epochs", str(epochs)),
-        *("--dim", "16", "--min-count", "1", "--sample", "0", "--window", "3"),
-        *("--batch-size", "64"),
+        *cli_flags(method_options(method, **options)),
     ]
 
 
@@ -209,21 +213,31 @@ def _gensim_loads(path):
     return KeyedVectors.load_word2vec_format(path, binary=True)
 
 
-def test_sigkill_during_epoch_2_then_the_same_command_resumes(tmp_path):
-    corpus, out = tmp_path / "planted.txt", tmp_path / "run"
-    _write_corpus(corpus, 10_000)  # 100k tokens: 1-2 s an epoch here, at 64 pairs a batch
-    args = _train_command(corpus, out)
+@pytest.mark.parametrize("method", METHODS)
+def test_sigkill_during_epoch_2_then_the_same_command_resumes(tmp_path, method):
+    """And while the first run trains, a second one into its folder is refused at once."""
+    corpus, out = tmp_path / "words.txt", tmp_path / "run"
+    # 500 words at random: GloVe's matrix then has ~10^5 entries, epochs of a second or so.
+    rng = np.random.default_rng(0)
+    words = rng.integers(500, size=(3_000, 10))
+    corpus.write_text("\n".join(" ".join(f"w{i}" for i in line) for line in words) + "\n")
+    args = _train_command(corpus, out, method=method)
 
     proc = _start(args)
-    _read_until(proc, "Epoch 2/4")
-    time.sleep(0.3)  # into epoch 2's steps
+    _read_until(proc, "Epoch 2/4")  # epoch 1 is saved before epoch 2 begins
+    proc.send_signal(signal.SIGSTOP)  # frozen in epoch 2, holding the folder's lock
+    second = subprocess.run(
+        [sys.executable, "-m", "kw2v", *args], capture_output=True, text=True, timeout=60
+    )
+    assert second.returncode == 2 and "Traceback" not in second.stderr
+    (line,) = second.stderr.splitlines()
+    assert f"another kw2v run (pid {proc.pid}) is training into {out}" in line
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
     assert proc.returncode == -signal.SIGKILL
     done = _state(out)["epochs_done"]
     assert 1 <= done < 4
-    if (out / "vectors.bin").exists():  # never half-written
-        _gensim_loads(out / "vectors.bin")
+    assert (out / LOCK_FILE).exists()  # left behind, but released by the killed process
 
     proc = _start(args)
     stdout, stderr = proc.communicate(timeout=300)
@@ -232,30 +246,82 @@ def test_sigkill_during_epoch_2_then_the_same_command_resumes(tmp_path):
     assert "Epoch 1/4" not in stdout and "Epoch 4/4" in stdout
     assert "Traceback" not in stdout + stderr
     kv = _gensim_loads(out / "vectors.bin")
-    assert len(kv) == 32 and kv.vector_size == 16
+    assert len(kv) == len(np.unique(words)) and kv.vector_size == 16
     assert not (out / BACKUP_DIR).exists()
     assert len(json.loads((out / "run.json").read_text())["history"]["loss"]) == 4
+    # The same vectors as a run that was never stopped (in this process, same options).
+    config = json.loads((out / "run.json").read_text())["config"]
+    whole = train(Corpus(corpus), verbose=0, **config)
+    np.testing.assert_array_equal(kv.vectors, whole.vectors.vectors)
 
 
 def test_ctrl_c_exits_130_with_the_command_that_resumes(tmp_path):
+    """Ctrl-C is sent once epoch 2 has begun; the run has 50 epochs, so it can only pass if
+    the interrupt is honoured, however slow the machine (no timing in the test)."""
     corpus, out = tmp_path / "planted.txt", tmp_path / "run"
     _write_corpus(corpus, 3_000)
-    args = _train_command(corpus, out, epochs=3)
+    args = _train_command(corpus, out, epochs=50)
 
     proc = _start(args)
-    _read_until(proc, "Epoch 2/3")
+    _read_until(proc, "Epoch 2/50")
     proc.send_signal(signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=60)
+    stdout, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, stderr
     (line,) = stderr.splitlines()
     assert line.startswith("kw2v: interrupted; ") and "Traceback" not in stdout
     assert f"are saved in {out / BACKUP_DIR}; resume with: " in line
+    assert "Epoch 4/50" not in stdout  # stopped in epoch 2, or 3 at worst
 
     # The printed command is this one, ready to paste: same Python, same arguments.
     command = shlex.split(line.split("resume with: ", 1)[1])
     assert command[1:3] == ["-m", "kw2v"] and command[3:] == args
     python = shutil.which(command[0]) or command[0]
     assert os.path.realpath(python) == os.path.realpath(sys.executable)
+
+
+def _cli_train(tmp_path, planted, *extra):
+    from kw2v.cli import main
+
+    corpus = tmp_path / "planted.txt"
+    corpus.write_text("\n".join(" ".join(s) for s in planted) + "\n")
+    argv = ["train", "--corpus", str(corpus), "--out", str(tmp_path / "run"), "--epochs", "1"]
+    return main([*argv, "--dim", "4", "--min-count", "1", "--sample", "0", *extra])
+
+
+def test_ctrl_c_while_reading_the_corpus_says_start_again(planted, tmp_path, monkeypatch, capsys):
+    from kw2v.vocab import Vocabulary
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Vocabulary, "build", interrupted)
+    assert _cli_train(tmp_path, planted) == 130
+    line = capsys.readouterr().err.splitlines()[-1]
+    assert line.startswith("kw2v: interrupted before the first epoch ended; start again with: ")
+
+
+def test_ctrl_c_during_the_final_save_finishes_it_and_says_complete(
+    planted, tmp_path, monkeypatch, capsys
+):
+    """SIGINT arriving while the results are written: they are written whole, then the run
+    stops with 130 and says it is complete."""
+    import kw2v.training
+
+    save_run = kw2v.training.save_run
+
+    def save_and_ctrl_c(result, out):
+        os.kill(os.getpid(), signal.SIGINT)  # a real signal, to this process
+        save_run(result, out)
+
+    monkeypatch.setattr(kw2v.training, "save_run", save_and_ctrl_c)
+    assert _cli_train(tmp_path, planted) == 130
+    (line,) = capsys.readouterr().err.splitlines()
+    assert (
+        line
+        == f"kw2v: interrupted after the run was complete; its results are in {tmp_path / 'run'}"
+    )
+    assert _gensim_loads(tmp_path / "run" / "vectors.bin").vector_size == 4
+    assert not (tmp_path / "run" / BACKUP_DIR).exists()
 
 
 _WRITER = """
@@ -291,13 +357,13 @@ def test_checkpoint_that_cannot_be_written_is_one_line(planted, tmp_path, monkey
     """An error in the checkpoint callback, inside fit, still reaches the user as one line."""
     import errno
 
-    import kw2v.checkpoint
+    import kw2v.run_folder
     from kw2v.cli import main
 
     def disk_full(path):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(kw2v.checkpoint, "atomic_path", disk_full)
+    monkeypatch.setattr(kw2v.run_folder, "atomic_path", disk_full)
     corpus = tmp_path / "planted.txt"
     corpus.write_text("\n".join(" ".join(s) for s in planted) + "\n")
     argv = ["train", "--corpus", str(corpus), "--out", str(tmp_path / "run"), "--epochs", "1"]

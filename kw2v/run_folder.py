@@ -1,6 +1,14 @@
-"""Checkpoints: a training run that is stopped resumes where it stopped.
+"""The run folder: everything :func:`kw2v.train` keeps in ``--out``, and reading it back.
 
-While :func:`kw2v.training.train` runs with an output folder ``OUT``, it keeps ``OUT/backup/``:
+``OUT`` holds, once a run is complete, ``vectors.bin`` (word2vec binary), ``vocab.tsv``,
+``run.json`` (options, timing, loss history) and ``model.keras`` (:func:`save_run`, read back
+with :func:`load_run`, :func:`load_model` and, for the command line, :func:`load_vectors`).
+
+While a run trains, it holds ``OUT/.kw2v.lock`` (:func:`lock_run_folder`), so a second run
+into the same folder is refused at once instead of writing over the first; the operating
+system releases the lock when the process ends, however it ends, so a killed run never blocks
+its own resume. And it keeps a checkpoint in ``OUT/backup/``, so a stopped run resumes where it
+stopped:
 
 ``state.json``
     the options, how many epochs are done, the loss history and the seconds spent so far;
@@ -15,28 +23,39 @@ the current epoch is lost. Run the same command again and training continues fro
 finished epoch; when the run completes, ``OUT/backup/`` is removed.
 
 This module does not import TensorFlow until a model is involved, so the command line can
-check the output folder and a stopped run's options before TensorFlow loads.
+check the output folder, its lock and a stopped run's options before TensorFlow loads.
 Introduced in notebook 04.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
 import shutil
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from kw2v.config import TrainConfig
 from kw2v.errors import Kw2vError
 from kw2v.io import atomic_path, atomic_write
+from kw2v.vectors import WordVectors
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; runs are not protected from each other
+    fcntl = None
 
 if TYPE_CHECKING:
     import keras
 
     from kw2v.vocab import Vocabulary
 
+LOCK_FILE = ".kw2v.lock"
 BACKUP_DIR = "backup"
 STATE_FILE = "state.json"
 VOCAB_FILE = "vocab.tsv"
@@ -77,6 +96,62 @@ def prepare_out_dir(out_dir: str | os.PathLike | None) -> Path | None:
             f"cannot write to output folder {out}: {e.strerror or e}; choose another --out"
         ) from None
     return out
+
+
+_held: dict[Path, int] = {}  # run folders this process holds the lock of: their file descriptors
+
+
+def lock_run_folder(out: Path) -> bool:
+    """Hold ``OUT/.kw2v.lock`` until :func:`unlock_run_folder` or the end of the process.
+
+    ``flock`` is released by the operating system when the process ends, even by SIGKILL, so
+    a stopped run's own resume is never blocked. Holding it again in one process is a no-op.
+
+    Returns
+    -------
+    bool
+        True if this call took the lock, False if this process already held it.
+
+    Raises
+    ------
+    Kw2vError
+        If another process holds it: one line naming that process.
+    """
+    key = Path(out).resolve()
+    if key in _held or fcntl is None:
+        return False
+    fd = os.open(key / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.read(fd, 100).decode(errors="replace").strip() or "pid unknown"
+        os.close(fd)
+        raise Kw2vError(
+            f"another kw2v run ({holder}) is training into {out}; wait for it to finish, "
+            "stop it, or choose another --out"
+        ) from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"pid {os.getpid()}".encode())
+    _held[key] = fd
+    return True
+
+
+def unlock_run_folder(out: Path) -> None:
+    """Release the lock taken by :func:`lock_run_folder` (closing the file releases it)."""
+    fd = _held.pop(Path(out).resolve(), None)
+    if fd is not None:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def run_folder_locked(out: Path | None):
+    """Hold ``out``'s lock for the ``with`` block (and no longer, if this block took it)."""
+    took = out is not None and lock_run_folder(out)
+    try:
+        yield
+    finally:
+        if took:
+            unlock_run_folder(out)
 
 
 def read_state(out_dir: str | os.PathLike) -> dict[str, Any] | None:
@@ -318,3 +393,61 @@ def load_model(path: str | os.PathLike) -> keras.Model:
         return keras.models.load_model(path, safe_mode=True)
     except (OSError, ValueError) as e:
         raise Kw2vError(f"cannot load {path} as a Keras model ({e}); re-run training") from None
+
+
+def save_run(result, out: Path) -> None:
+    """Write a finished run (:class:`kw2v.training.TrainResult`): the vectors and everything
+    needed to reload or inspect it."""
+    result.vectors.save_word2vec(out / "vectors.bin", binary=True)
+    result.vocab.save(out / "vocab.tsv")
+    meta = {
+        "config": dataclasses.asdict(result.config),
+        "tokens": result.tokens,
+        "seconds": round(result.seconds, 3),
+        "words_per_second": round(result.words_per_second),
+        "history": result.history,
+    }
+    with atomic_write(out / "run.json", mode="w") as f:
+        json.dump(meta, f, indent=2)
+    with atomic_path(out / "model.keras") as tmp:
+        result.model.save(tmp)
+
+
+def load_run(out_dir: str | os.PathLike) -> tuple[WordVectors, dict]:
+    """The vectors and the run record written by :func:`kw2v.train` with ``out_dir``."""
+    out = Path(out_dir)
+    vectors = WordVectors.load_word2vec(out / "vectors.bin", binary=True)
+    meta = json.loads((out / "run.json").read_text()) if (out / "run.json").exists() else {}
+    return vectors, meta
+
+
+def load_vectors(path: str | os.PathLike, *, nonfinite: str = "refuse") -> WordVectors:
+    """A vectors file (.bin binary, else text), or a run folder holding ``vectors.bin``,
+    checked for NaN and infinite values: the command line's reader.
+
+    A diverged run saves NaN; scores and neighbours computed from them would be printed as
+    if nothing were wrong. Parameters: ``nonfinite`` is ``"refuse"`` (raise) or ``"warn"``
+    (for commands that can go on, such as ``export``).
+
+    Raises
+    ------
+    Kw2vError
+        No such file, or (``"refuse"``) a vector with NaN or infinity, naming its word.
+    """
+    p = Path(path)
+    if p.is_dir():
+        p = p / "vectors.bin"
+    if not p.is_file():
+        raise Kw2vError(f"vectors file not found: {p}; give a .bin/.txt file or a run folder")
+    wv = WordVectors.load_word2vec(p)
+    bad = np.flatnonzero(~np.isfinite(wv.vectors).all(axis=1))
+    if len(bad):
+        more = f" (and {len(bad) - 1:,} other word(s))" if len(bad) > 1 else ""
+        what = f"{p}: the vector of {wv.words[bad[0]]!r}{more} holds NaN or infinite values"
+        if nonfinite == "refuse":
+            raise Kw2vError(
+                f"{what}, so no score would mean anything; retrain (the training diverged: "
+                "a lower --learning-rate keeps it stable)"
+            )
+        warnings.warn(f"{what}; they are copied as they are", stacklevel=2)
+    return wv
