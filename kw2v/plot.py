@@ -218,6 +218,13 @@ def _choose_words(
     """The words to draw (frequent content words, or the given ones, plus the groups)."""
     if words is None:
         chosen = content_words(wv, n_words)
+        if not chosen:  # a toy vocabulary of short tokens: draw it as it is
+            warnings.warn(
+                "no content words (3+ characters, not stopwords) in the vocabulary; "
+                f"drawing the {n_words} most frequent words",
+                stacklevel=3,
+            )
+            chosen = list(wv.words[:n_words])
     else:
         chosen = list(dict.fromkeys(words))
     missing = [w for w in chosen if w not in wv]

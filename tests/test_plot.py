@@ -154,6 +154,10 @@ def test_content_words_skip_stopwords_short_tokens_and_numbers() -> None:
     wv = WordVectors(words, np.eye(len(words)))
     assert content_words(wv, 3) == ["war", "music", "king"]
     assert content_words(wv, 10, skip=["music"]) == ["war", "king", "queen"]
+    short = WordVectors(["a1", "b2", "c3"], np.eye(3))
+    with pytest.warns(UserWarning, match="no content words"):
+        fig = plot_pca(short, 2)
+    assert sorted(t.get_text() for t in fig.axes[0].texts) == ["a1", "b2"]
 
 
 def _drawn_label_boxes(fig: Figure, dpi: float) -> list:
