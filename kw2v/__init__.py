@@ -71,6 +71,9 @@ _EXPORTS = {
     "plot_pca": "plot",
     "plot_analogy_arrows": "plot",
     "project_2d": "plot",
+    "content_words": "plot",
+    "overlapping_labels": "plot",
+    "WORD_GROUPS": "plot",
     # the word2vec variants and GloVe (notebooks 06 and 07)
     "CBOWPipeline": "cbow",
     "build_cbow_model": "cbow",

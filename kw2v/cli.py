@@ -25,6 +25,18 @@ DEMO_PROBES = ("king", "war", "music", "france", "three")
 DEMO_GROUPS = {  # coloured in the demo's t-SNE picture; words missing from the map are skipped
     "numbers": ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
     "directions": ("north", "south", "east", "west"),
+    "months": (
+        "january",
+        "february",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ),  # not "march" and "may": mostly verbs in Wikipedia
     "places": ("france", "germany", "italy", "spain", "britain", "europe", "asia", "america"),
 }
 EXIT_USER_ERROR = 2
@@ -194,7 +206,9 @@ def cmd_demo(args) -> int:
         n_words=args.tsne_words,
         out=png,
         seed=args.seed,
-        title=f"t-SNE of the {args.tsne_words} most frequent words (kw2v, wiki-sample)",
+        highlight=DEMO_GROUPS,
+        title=f"t-SNE of {args.tsne_words} frequent content words and {len(DEMO_GROUPS)} "
+        "coloured groups (kw2v, wiki-sample)",
     )
     with atomic_write(out / "scores.json", "w") as f:
         json.dump(scores, f, indent=2)
@@ -247,6 +261,9 @@ def cmd_export(args) -> int:
     if args.format == "projector":
         vec, meta = wv.save_projector(args.out)
         print(f"wrote {vec} and {meta}: load both at https://projector.tensorflow.org")
+    elif args.format == "tensorboard":
+        log_dir = wv.save_tensorboard(args.out)
+        print(f"wrote {log_dir}: see it with tensorboard --logdir {shlex.quote(str(log_dir))}")
     else:
         path = wv.save_word2vec(args.out, binary=args.format == "word2vec-binary")
         print(f"wrote {path}")
@@ -291,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="train on the embedded wiki-sample, evaluate, draw t-SNE")
     p.add_argument("--out", default="runs/demo", help="output folder (default: runs/demo)")
-    p.add_argument("--tsne-words", type=_at_least_one, default=250)
+    p.add_argument("--tsne-words", type=_at_least_one, default=150, help="content words drawn")
     _add_train_options(p, defaults)
     p.set_defaults(func=cmd_demo)
 
@@ -334,19 +351,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--topn", type=_at_least_one, default=10)
     p.set_defaults(func=cmd_neighbors)
 
-    p = sub.add_parser("plot", help="t-SNE or PCA picture of the most frequent words")
+    p = sub.add_parser("plot", help="t-SNE or PCA picture of the most frequent content words")
     p.add_argument("vectors")
     p.add_argument("--out", required=True, help="PNG file to write")
     p.add_argument("--method", choices=("tsne", "pca"), default="tsne")
-    p.add_argument("--words", type=_at_least_one, default=300, help="how many frequent words")
+    p.add_argument("--words", type=_at_least_one, default=150, help="how many content words")
     p.set_defaults(func=cmd_plot)
 
     p = sub.add_parser("export", help="write vectors in another format")
     p.add_argument("vectors")
     p.add_argument(
-        "--format", required=True, choices=("word2vec-text", "word2vec-binary", "projector")
+        "--format",
+        required=True,
+        choices=("word2vec-text", "word2vec-binary", "projector", "tensorboard"),
     )
-    p.add_argument("--out", required=True, help="file (word2vec) or folder (projector)")
+    p.add_argument(
+        "--out", required=True, help="file (word2vec) or folder (projector, tensorboard)"
+    )
     p.set_defaults(func=cmd_export)
     return parser
 

@@ -1,11 +1,13 @@
-"""Files: atomic writes, the word2vec C text/binary formats, Embedding Projector TSV files.
+"""Files: atomic writes, the word2vec C text/binary formats, Embedding Projector files.
 
 :func:`atomic_write` and :func:`atomic_path` write through a temporary file that is renamed
 over the target, so a crash never leaves a half-written file. The word2vec reader checks a file
 as it reads it and names the line or entry that is wrong. :class:`kw2v.vectors.WordVectors`
-saves and loads through this module (``save_word2vec``, ``load_word2vec``, ``save_projector``).
+saves and loads through this module (``save_word2vec``, ``load_word2vec``, ``save_projector``,
+``save_tensorboard``).
 
-The module needs only numpy, so it loads fast.
+The module needs only numpy, so it loads fast; the TensorBoard writer imports TensorFlow and
+TensorBoard when it is called.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ __all__ = [
     "atomic_write",
     "read_word2vec",
     "write_projector",
+    "write_tensorboard_projector",
     "write_word2vec",
 ]
+
+TENSORBOARD_TENSOR = "embedding/.ATTRIBUTES/VARIABLE_VALUE"  # the variable's name in the checkpoint
 
 # A word in the word2vec formats ends at the first space and a text row ends at a newline,
 # so words holding any of these cannot be written and read back.
@@ -325,6 +330,64 @@ def write_projector(
         for word in words:
             f.write(word + "\n")
     return vectors_path, metadata_path
+
+
+def write_tensorboard_projector(
+    log_dir: str | os.PathLike[str], words: Sequence[str], vectors: np.ndarray
+) -> Path:
+    """Write a TensorBoard log folder that the Embedding Projector tab shows, offline.
+
+    ``tensorboard --logdir LOG_DIR`` then shows the vectors, labelled with their words, under
+    "Projector" at http://localhost:6006, without uploading anything. The folder holds a
+    checkpoint of one variable (``tf.train.Checkpoint(embedding=...)``), ``metadata.tsv`` (one
+    word per line, row order) and ``projector_config.pbtxt``, which ties the checkpoint tensor
+    ``embedding/.ATTRIBUTES/VARIABLE_VALUE`` to the words. Keras 3's ``TensorBoard`` callback
+    no longer writes this (keras-team/keras#20210). Introduced in notebook 05.
+
+    Parameters
+    ----------
+    log_dir : str or os.PathLike
+        The folder to give ``tensorboard --logdir``; created if needed.
+    words : sequence of str
+        The words, in row order.
+    vectors : numpy.ndarray
+        Shape ``(len(words), dim)``; stored as float32.
+
+    Returns
+    -------
+    pathlib.Path
+        `log_dir`.
+
+    Raises
+    ------
+    Kw2vError
+        If TensorBoard is not installed, a word contains a tab or newline, or the shapes do
+        not match.
+    """
+    vectors = _as_matrix(words, vectors)
+    _check_storable(words, _UNSTORABLE - {" "}, "a TSV file")
+    from kw2v.startup import import_tensorflow
+
+    tf = import_tensorflow()
+    try:
+        from tensorboard.plugins import projector
+    except ImportError:
+        raise Kw2vError(
+            "writing a TensorBoard projector log needs TensorBoard: pip install tensorboard "
+            "(or use save_projector for the TSV files of projector.tensorflow.org)"
+        ) from None
+    out = Path(log_dir)
+    with atomic_write(out / "metadata.tsv", "w") as f:
+        for word in words:
+            f.write(word + "\n")
+    checkpoint = tf.train.Checkpoint(embedding=tf.Variable(vectors, name="embedding"))
+    checkpoint.save(str(out / "embedding.ckpt"))  # also points out/checkpoint at this save
+    config = projector.ProjectorConfig()
+    embedding = config.embeddings.add()
+    embedding.tensor_name = TENSORBOARD_TENSOR
+    embedding.metadata_path = "metadata.tsv"  # relative to the log folder
+    projector.visualize_embeddings(str(out), config)
+    return out
 
 
 # --- readers -----------------------------------------------------------------------------------

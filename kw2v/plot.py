@@ -1,10 +1,14 @@
-"""Pictures of word vectors: t-SNE and PCA maps, and analogy arrows.
+"""Pictures of word vectors: t-SNE and PCA maps of content words, and analogy arrows.
 
 Every function returns a ``matplotlib.figure.Figure`` and never calls ``plt.show()``. The
 figures are not left open in pyplot, so a script (even on a machine without a display) can draw
 hundreds of them without warnings or leaks, and in Jupyter a figure shows once, when it is the
 value of a cell (end the cell with the call, or with ``fig``). Pass ``ax=`` to draw into an axes
 of your own instead. scikit-learn is imported only when a projection is computed.
+
+Map labels are placed by adjustText (a maintained label-placement library) so that they do not
+cover each other; a label that still collides after placement is left out (its dot stays), so
+no two drawn labels ever overlap.
 """
 
 from __future__ import annotations
@@ -25,11 +29,69 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["plot_analogy_arrows", "plot_pca", "plot_tsne", "project_2d"]
+__all__ = [
+    "WORD_GROUPS",
+    "content_words",
+    "overlapping_labels",
+    "plot_analogy_arrows",
+    "plot_pca",
+    "plot_tsne",
+    "project_2d",
+]
 
 DPI = 120
 _BASE_COLOR = "0.55"
-_LABEL_SIZE = 7
+_LABEL_SIZE = 8
+_LABEL_STEPS = 40  # adjustText iterations per round of label placement
+_LABEL_MARGIN_PX = 1.0  # labels keep this gap at any resolution the figure is drawn at
+
+WORD_GROUPS = {  # groups that training should gather; the maps colour them
+    "countries": ("france", "germany", "italy", "spain", "england", "russia", "china", "japan",
+                  "india", "canada", "egypt", "greece", "poland", "brazil"),
+    "numbers": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                "ten", "hundred", "thousand", "million"),
+    "months": ("january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december"),
+    "family": ("father", "mother", "son", "daughter", "brother", "sister", "wife", "husband",
+               "king", "queen"),
+    "colours": ("red", "blue", "green", "black", "white", "yellow"),
+}  # fmt: skip
+
+
+def content_words(wv: WordVectors, n: int, *, skip: Sequence[str] = ()) -> list[str]:
+    """The `n` most frequent content words: no stopwords, no tokens of one or two characters.
+
+    The most frequent words of any corpus are grammar (*the*, *of*, *and*, *was*); a map of them
+    shows grammatical roles, not meaning. This skips scikit-learn's English stopword list
+    (318 words), tokens shorter than 3 characters and tokens without a letter (numbers).
+    Introduced in notebook 05.
+
+    Parameters
+    ----------
+    wv : WordVectors
+        The vectors, most frequent word first (as kw2v writes them).
+    n : int
+        How many words to return (fewer if the vocabulary runs out).
+    skip : sequence of str, optional
+        More words to leave out (e.g. the words of highlighted groups, drawn anyway).
+
+    Returns
+    -------
+    list of str
+        In frequency order.
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    if n < 1:
+        raise Kw2vError(f"n_words must be at least 1, got {n}")
+    unwanted = ENGLISH_STOP_WORDS | set(skip)
+    chosen: list[str] = []
+    for word in wv.words:
+        if len(word) >= 3 and word not in unwanted and any(c.isalpha() for c in word):
+            chosen.append(word)
+            if len(chosen) == n:
+                break
+    return chosen
 
 
 def project_2d(
@@ -153,11 +215,16 @@ def _choose_words(
     words: Sequence[str] | None,
     highlight: Mapping[str, Sequence[str]] | None,
 ) -> tuple[list[str], dict[str, list[str]]]:
-    """The words to draw (most frequent, or the given ones, plus every highlighted word)."""
+    """The words to draw (frequent content words, or the given ones, plus the groups)."""
     if words is None:
-        if n_words < 1:
-            raise Kw2vError(f"n_words must be at least 1, got {n_words}")
-        chosen = list(wv.words[:n_words])
+        chosen = content_words(wv, n_words)
+        if not chosen:  # a toy vocabulary of short tokens: draw it as it is
+            warnings.warn(
+                "no content words (3+ characters, not stopwords) in the vocabulary; "
+                f"drawing the {n_words} most frequent words",
+                stacklevel=3,
+            )
+            chosen = list(wv.words[:n_words])
     else:
         chosen = list(dict.fromkeys(words))
     missing = [w for w in chosen if w not in wv]
@@ -214,17 +281,9 @@ def _draw_map(
             coords[idx, 0], coords[idx, 1], s=24, color=colour, label=f"{group} ({len(idx)})"
         )
         colour_of.update(dict.fromkeys(members, colour))
-    for word, (x, y) in zip(chosen, coords, strict=True):
-        ax.annotate(
-            word,
-            (x, y),
-            xytext=(2, 2),
-            textcoords="offset points",
-            fontsize=_LABEL_SIZE + (1 if word in colour_of else 0),
-            color=colour_of.get(word, "0.2"),
-        )
+    _place_labels(ax, coords, chosen, colour_of)
     if groups:
-        ax.legend(loc="best", fontsize=9)
+        ax.legend(loc="best", fontsize=10, framealpha=0.9)
     ax.set_xticks([])
     ax.set_yticks([])
     if title is None:
@@ -236,6 +295,116 @@ def _draw_map(
     ax.set_title(title)
     _save(fig, out)
     return fig
+
+
+def _place_labels(
+    ax: Axes, coords: np.ndarray, words: Sequence[str], colour_of: Mapping[str, object]
+) -> None:
+    """Label every point without overlaps: adjustText moves the labels apart, in two rounds.
+
+    After the first round, plain labels that still collide are removed, which frees room for
+    the coloured (group) labels in the second round; whatever still collides after it is
+    removed too, group labels last, so every drawn label is clear of the others.
+    """
+    from adjustText import adjust_text
+
+    texts = [
+        ax.text(
+            x,
+            y,
+            word,
+            fontsize=_LABEL_SIZE + (1.5 if word in colour_of else 0),
+            color=colour_of.get(word, "0.15"),
+            fontweight="bold" if word in colour_of else "normal",
+            zorder=3,
+        )
+        for word, (x, y) in zip(words, coords, strict=True)
+    ]
+    # Group labels first, then plain words by frequency: the first to claim a spot keeps it.
+    order = sorted(range(len(texts)), key=lambda i: (words[i] not in colour_of, i))
+    if len(texts) < 2:
+        return
+    # A fixed number of steps, not adjustText's default time limit: the same map on every run.
+    adjust_text(
+        texts,
+        x=coords[:, 0],
+        y=coords[:, 1],
+        ax=ax,
+        expand=(1.1, 1.3),
+        iter_lim=_LABEL_STEPS,
+        prevent_crossings=False,  # no lines in this round; its check is a slow Python loop
+    )
+    order = _remove_colliding(ax, texts, order, keep=lambda i: words[i] in colour_of)
+    grouped = [i for i in order if words[i] in colour_of]
+    arrows = []
+    if grouped:  # the group labels only, free to move further, with a line to their dot
+        _, arrows = adjust_text(
+            [texts[i] for i in grouped],
+            x=coords[:, 0],
+            y=coords[:, 1],
+            target_x=coords[grouped, 0],
+            target_y=coords[grouped, 1],
+            ax=ax,
+            expand=(1.2, 1.5),
+            force_text=(0.4, 0.6),
+            max_move=None,
+            iter_lim=_LABEL_STEPS,
+            arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.6},
+        )
+    arrow_of = {id(getattr(arrow, "patchA", None)): arrow for arrow in arrows}
+    for i in set(order) - set(_remove_colliding(ax, texts, order)):
+        if id(texts[i]) in arrow_of:
+            arrow_of[id(texts[i])].remove()
+
+
+def _remove_colliding(ax: Axes, texts: list, order: list[int], keep=lambda i: False) -> list[int]:
+    """Remove, in `order`, each text whose box overlaps an earlier one (unless `keep(i)`).
+
+    Returns the indices of the texts left, in the same order.
+    """
+    from adjustText import get_renderer
+
+    renderer = get_renderer(ax.figure)
+    left, boxes = [], []
+    for i in order:
+        box = texts[i].get_window_extent(renderer).padded(_LABEL_MARGIN_PX)
+        if keep(i) or not any(box.overlaps(other) for other in boxes):
+            left.append(i)
+            boxes.append(box)
+        else:
+            texts[i].remove()
+    return left
+
+
+def overlapping_labels(fig: Figure) -> list[tuple[str, str]]:
+    """Pairs of visible text labels inside the axes of `fig` whose drawn boxes overlap.
+
+    Checks what the map functions promise (no label covers another), on the boxes the renderer
+    draws. Titles, axis labels and legend texts are not map labels and are left out.
+    Introduced in notebook 05.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure drawn by :func:`plot_tsne`, :func:`plot_pca` or any other.
+
+    Returns
+    -------
+    list of (str, str)
+        The overlapping pairs; empty when the labels are clear of each other.
+    """
+    from adjustText import get_renderer
+
+    renderer = get_renderer(fig)
+    pairs = []
+    for ax in fig.axes:
+        texts = [t for t in ax.texts if t.get_visible() and t.get_text().strip()]
+        boxes = [t.get_window_extent(renderer) for t in texts]
+        for i in range(len(texts)):
+            for j in range(i + 1, len(texts)):
+                if boxes[i].overlaps(boxes[j]):
+                    pairs.append((texts[i].get_text(), texts[j].get_text()))
+    return pairs
 
 
 def _quiet_perplexity(perplexity: float, n: int) -> float:

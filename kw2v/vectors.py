@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kw2v.errors import Kw2vError
-from kw2v.io import read_word2vec, write_projector, write_word2vec
+from kw2v.io import read_word2vec, write_projector, write_tensorboard_projector, write_word2vec
 
 if TYPE_CHECKING:
     from gensim.models import KeyedVectors
@@ -489,6 +489,30 @@ class WordVectors:
             If a word contains whitespace (a tab or newline would break the TSV).
         """
         return write_projector(out_dir, self._words, self._vectors)
+
+    def save_tensorboard(self, log_dir: str | os.PathLike[str]) -> Path:
+        """Write a log folder for TensorBoard's Embedding Projector: the same view, offline.
+
+        Run ``tensorboard --logdir LOG_DIR`` and open the "Projector" tab of
+        http://localhost:6006: the vectors, searchable by word, in PCA, t-SNE or UMAP.
+        Needs TensorFlow and TensorBoard. Introduced in notebook 05.
+
+        Parameters
+        ----------
+        log_dir : str or os.PathLike
+            The folder; created if needed.
+
+        Returns
+        -------
+        pathlib.Path
+            `log_dir`, holding the checkpoint, ``metadata.tsv`` and ``projector_config.pbtxt``.
+
+        Raises
+        ------
+        Kw2vError
+            If TensorBoard is not installed or a word contains a tab or newline.
+        """
+        return write_tensorboard_projector(log_dir, self._words, self._vectors)
 
     # --- gensim --------------------------------------------------------------------------------
 

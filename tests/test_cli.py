@@ -74,6 +74,11 @@ def test_neighbors_evaluate_plot_export(run_dir, tmp_path, capsys):
     assert (tmp_path / "v.txt").read_text().startswith("32 16\n")
     assert main(["export", str(run_dir), "--format", "projector", "--out", str(tmp_path)]) == 0
     assert len((tmp_path / "metadata.tsv").read_text().splitlines()) == 32
+    assert (
+        main(["export", str(run_dir), "--format", "tensorboard", "--out", str(tmp_path / "tb")])
+        == 0
+    )
+    assert "metadata.tsv" in (tmp_path / "tb" / "projector_config.pbtxt").read_text()
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,15 @@ import pytest
 from matplotlib.figure import Figure
 
 from kw2v.errors import Kw2vError
-from kw2v.plot import plot_analogy_arrows, plot_pca, plot_tsne, project_2d
+from kw2v.plot import (
+    WORD_GROUPS,
+    content_words,
+    overlapping_labels,
+    plot_analogy_arrows,
+    plot_pca,
+    plot_tsne,
+    project_2d,
+)
 from kw2v.vectors import UnknownWordError, WordVectors
 
 matplotlib.use("Agg")  # tests never need a window
@@ -75,7 +83,8 @@ def test_plot_tsne_writes_png_with_highlight(wv, tmp_path) -> None:
     ax = fig.axes[0]
     assert "t-SNE of 30 words" in ax.get_title()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["cities (2)"]
-    assert len(ax.texts) == 30  # every point labelled
+    labels = {t.get_text() for t in ax.texts}
+    assert {"city1", "city2"} <= labels and 20 <= len(labels) <= 30  # crowded labels dropped
     assert plt.get_fignums() == before  # not left open in pyplot
 
 
@@ -84,7 +93,7 @@ def test_highlight_words_are_added_and_unknown_ones_skipped_with_warning(wv, tmp
     with pytest.warns(UserWarning, match="nosuchword"):
         fig = plot_pca(wv, n_words=5, out=tmp_path / "pca.png", highlight=groups)
     _assert_png(tmp_path / "pca.png")
-    labels = [t.get_text() for t in fig.axes[0].texts]
+    labels = [t.get_text() for t in fig.axes[0].texts if t.get_text()]
     assert labels == ["fruit0", "fruit1", "fruit2", "fruit3", "fruit4", "verb12"]
 
 
@@ -138,3 +147,76 @@ def test_bad_input(wv) -> None:
         project_2d(wv, ["fruit0", "fruit1"])
     with pytest.raises(Kw2vError, match="nothing to plot"), pytest.warns(UserWarning):
         plot_pca(wv, words=["nosuch"])
+
+
+def test_content_words_skip_stopwords_short_tokens_and_numbers() -> None:
+    words = ["the", "of", "war", "a", "is", "1990", "music", "th", "they", "king", "queen"]
+    wv = WordVectors(words, np.eye(len(words)))
+    assert content_words(wv, 3) == ["war", "music", "king"]
+    assert content_words(wv, 10, skip=["music"]) == ["war", "king", "queen"]
+    short = WordVectors(["a1", "b2", "c3"], np.eye(3))
+    with pytest.warns(UserWarning, match="no content words"):
+        fig = plot_pca(short, 2)
+    assert sorted(t.get_text() for t in fig.axes[0].texts) == ["a1", "b2"]
+
+
+def _drawn_label_boxes(fig: Figure, dpi: float) -> list:
+    """The boxes of the visible, non-empty texts of every axes, as an Agg canvas draws them."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    return [
+        (t.get_text(), t.get_window_extent(renderer))
+        for ax in fig.axes
+        for t in ax.texts
+        if t.get_visible() and t.get_text()
+    ]
+
+
+@pytest.fixture(scope="module")
+def crowded() -> WordVectors:
+    """116 words: the course's five groups, each a tight cluster, among 60 filler words."""
+    rng = np.random.default_rng(3)
+    words, rows = [], []
+    for members in WORD_GROUPS.values():
+        centre = 2.0 * rng.standard_normal(24)
+        for word in members:
+            words.append(word)
+            rows.append(centre + 0.3 * rng.standard_normal(24))
+    for i in range(60):
+        words.append(f"filler{i}")
+        rows.append(rng.standard_normal(24))
+    return WordVectors(words, np.array(rows))
+
+
+@pytest.mark.parametrize("draw", [plot_tsne, plot_pca], ids=["tsne", "pca"])
+def test_map_labels_never_overlap_and_most_words_are_labelled(crowded, draw) -> None:
+    fig = draw(crowded, 60, highlight=WORD_GROUPS)
+    for dpi in (100, 120):  # the notebooks' inline figures and the saved PNGs
+        boxes = _drawn_label_boxes(fig, dpi)
+        clashes = [
+            (a, b)
+            for i, (a, box_a) in enumerate(boxes)
+            for b, box_b in boxes[i + 1 :]
+            if box_a.overlaps(box_b)
+        ]
+        assert clashes == [], f"at {dpi} dpi"
+    drawn = {word for word, _ in boxes}
+    for members in WORD_GROUPS.values():  # labels are moved apart, not simply dropped
+        assert len(drawn & set(members)) >= len(members) / 2, members
+    assert len(drawn) >= len(crowded) / 2
+    assert overlapping_labels(fig) == []
+
+
+def test_overlapping_labels_finds_labels_drawn_on_top_of_each_other() -> None:
+    fig, ax = plt.subplots()
+    try:
+        ax.text(0.5, 0.5, "king")
+        ax.text(0.5, 0.5, "queen")
+        ax.text(0.1, 0.1, "far")
+        assert overlapping_labels(fig) == [("king", "queen")]
+    finally:
+        plt.close(fig)
