@@ -4,7 +4,7 @@ The smoke run is what papermill does for a student's CI: ``papermill NB OUT -p S
 """
 
 import json
-import time
+import resource
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,10 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
     (ROOT / "notebooks" / "solutions").glob("[0-9][0-9]_*.ipynb")
 )
-SMOKE_LIMIT_S = 90  # the course promise is under 60 s on 2 cores; CI machines vary
+# The course promises a smoke run of under a minute on 2 cores: at most 2 x 60 CPU seconds.
+# CPU time, not wall time, so that a busy machine (other jobs, a parallel build) cannot fail
+# the README's test command; a notebook that does too much work still fails it.
+SMOKE_CPU_LIMIT_S = 100
 IDS = [str(p.relative_to(ROOT / "notebooks")) for p in NOTEBOOKS]
 
 
@@ -50,7 +53,7 @@ def test_committed_notebook_is_a_clean_full_run(path):
 def test_notebook_runs_in_smoke_mode(path, tmp_path):
     import papermill
 
-    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)  # the kernel is our child process
     papermill.execute_notebook(
         str(path),
         str(tmp_path / path.name),
@@ -59,8 +62,9 @@ def test_notebook_runs_in_smoke_mode(path, tmp_path):
         kernel_name="python3",
         progress_bar=False,
     )
-    seconds = time.perf_counter() - start
-    assert seconds < SMOKE_LIMIT_S, f"{path.name} took {seconds:.0f} s with SMOKE = True"
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    assert 0 < cpu < SMOKE_CPU_LIMIT_S, f"{path.name} used {cpu:.0f} CPU s with SMOKE = True"
 
 
 def test_every_notebook_has_a_solution():
