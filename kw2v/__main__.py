@@ -1,7 +1,5 @@
 """``python -m kw2v``: see :mod:`kw2v.cli`."""
 
-import sys
+from kw2v.cli import run
 
-from kw2v.cli import main
-
-sys.exit(main())
+run()

@@ -408,8 +408,14 @@ def _interrupted(args, argv: list[str]) -> str:
     return f"kw2v: interrupted before the first epoch ended; start again with: {command}"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+def main(argv: list[str] | None = None, *, leave_on_interrupt: bool = False) -> int:
+    """Run the command line; return the exit status.
+
+    ``leave_on_interrupt`` (the console entry point, :func:`run`): after Ctrl-C, end the process
+    at once with ``os._exit`` once the message is printed. The finished epochs are on disk by
+    then, and releasing an input pipeline stopped mid-epoch (TensorFlow's generator threads)
+    can otherwise hold the process for minutes on a busy machine.
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     args.started = time.time()  # a run.json newer than this was written by this command
@@ -428,7 +434,10 @@ def main(argv: list[str] | None = None) -> int:
         except MemoryError:
             print(_OUT_OF_MEMORY, file=sys.stderr)
         except KeyboardInterrupt:
-            print(_interrupted(args, argv), file=sys.stderr)
+            print(_interrupted(args, argv), file=sys.stderr, flush=True)
+            if leave_on_interrupt:
+                sys.stdout.flush()
+                os._exit(EXIT_INTERRUPTED)
             return EXIT_INTERRUPTED
         except Exception as e:
             if type(e).__name__ != "ResourceExhaustedError":  # TensorFlow's out of memory
@@ -441,3 +450,8 @@ _OUT_OF_MEMORY = (
     "kw2v: error: out of memory; lower --dim, --batch-size or --max-vocab (or --window), "
     "or train on a smaller corpus"
 )
+
+
+def run() -> None:
+    """The console entry point (``kw2v``, ``python -m kw2v``): :func:`main` as the exit status."""
+    sys.exit(main(leave_on_interrupt=True))
