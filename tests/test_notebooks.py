@@ -71,3 +71,34 @@ def test_every_notebook_has_a_solution():
     course = {p.name[:2] for p in NOTEBOOKS if p.parent.name == "notebooks"}
     solutions = {p.name[:2] for p in NOTEBOOKS if p.parent.name == "solutions"}
     assert course <= solutions
+
+
+def test_every_kw2v_name_a_notebook_uses_exists():
+    """Branches a smoke run skips (loading notebook 04's run) still name real functions."""
+    import importlib
+    import importlib.util
+    import re
+
+    import kw2v
+
+    def _exists(module, name):
+        if hasattr(module, name):
+            return True
+        try:  # a submodule: from kw2v import checker
+            return importlib.util.find_spec(f"{module.__name__}.{name}") is not None
+        except ModuleNotFoundError:  # module is not a package
+            return False
+
+    imports = re.compile(r"^\s*from (kw2v[\w.]*) import (?:\(([^)]*)\)|(.*))$", re.M)
+    missing = []
+    for path in NOTEBOOKS:
+        code = "\n".join(_source(c) for c in _load(path)["cells"] if c["cell_type"] == "code")
+        for module, group, line in imports.findall(code):
+            names = re.sub(r"#.*", "", group or line).split(",")
+            for name in (n.split(" as ")[0].strip() for n in names):
+                if name and not _exists(importlib.import_module(module), name):
+                    missing.append(f"{path.name}: {module}.{name}")
+        for name in set(re.findall(r"\bkw2v\.([a-zA-Z_]\w*)", code)):
+            if not _exists(kw2v, name):
+                missing.append(f"{path.name}: kw2v.{name}")
+    assert not missing, missing
