@@ -172,7 +172,11 @@ def _train(method, corpus, config, strategy, backup, probe_words, callbacks, ani
     ctrl_c = CtrlC()
     with ctrl_c.deferred():  # from here on, Ctrl-C stops at a safe point, never lost
         model = _model(method, config, vocab, pipeline, strategy, verbose)
-        extra = [*callbacks, *_probes(vocab, probe_words, config), *_animation(vocab, animate)]
+        extra = [
+            *callbacks,
+            *_probes(vocab, probe_words, config),
+            *_animation(vocab, animate, strategy),
+        ]
         done, history, seconds = _resume(backup, vocab, model, config, extra, verbose)
         with pipeline.errors():
             history = _fit(
@@ -239,8 +243,9 @@ def _probes(vocab, probe_words, config) -> list[keras.callbacks.Callback]:
     return [NeighborsCallback(vocab, probe_words, output_vectors=config.output_vectors)]
 
 
-def _animation(vocab, path) -> list[keras.callbacks.Callback]:
-    if path is None:
+def _animation(vocab, path, strategy) -> list[keras.callbacks.Callback]:
+    """The film of the space forming, drawn by the process that writes the run's files."""
+    if path is None or not distribute.is_chief(strategy):
         return []
     from kw2v.animation import SpaceAnimation
 

@@ -6,6 +6,7 @@ import sys
 import keras
 import numpy as np
 import pytest
+from conftest import METHODS, method_options
 from PIL import Image
 
 from kw2v import Kw2vError, SpaceAnimation, Vocabulary, train
@@ -37,6 +38,17 @@ def test_planted_groups_gather_in_the_last_frame_and_the_gif_has_frames(planted,
     with Image.open(path) as gif:
         assert gif.n_frames == len(steps) > 10
     assert all(np.isfinite(loss) for _, loss in anim.losses)
+
+
+@pytest.mark.parametrize("method", [m for m in METHODS if m != "skipgram"])
+def test_every_method_can_be_filmed(planted, tmp_path, method):
+    """The film reads each method's word table (E, or GloVe's word table) by itself."""
+    path, corpus = tmp_path / "space.gif", planted[:400]
+    anim = SpaceAnimation(Vocabulary.build(corpus, min_count=1), PLANTED_GROUPS, path=path)
+    options = method_options(method, dim=8, epochs=1, min_count=1, sample=0, verbose=0)
+    train(corpus, callbacks=[anim], **options)
+    with Image.open(path) as gif:
+        assert gif.n_frames >= 2
 
 
 def test_positions_use_one_fixed_basis_from_the_last_snapshot():
