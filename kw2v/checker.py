@@ -59,6 +59,13 @@ class _Report:
     def wrong(self, text: str) -> None:
         self.lines.append((False, text))
 
+    def verdict(self, problem: str | None, ok_text: str) -> None:
+        """One part's line: the problem :func:`_diagnose` found, or what was right."""
+        if problem:
+            self.wrong(problem)
+        else:
+            self.ok(ok_text)
+
     @property
     def failed(self) -> bool:
         return any(not good for good, _ in self.lines)
@@ -457,10 +464,7 @@ def check_softmax_gradients(report: _Report, gradients: Callable) -> None:
         ],
         "dJ/de_c",
     )
-    if problem:
-        report.wrong(problem)
-    else:
-        report.ok("dJ/de_c agrees with central differences")
+    report.verdict(problem, "dJ/de_c agrees with central differences")
 
     got_Theta = np.asarray(out[1], dtype=np.float64)
     if got_Theta.shape == (d, V) and _close(got_Theta, g_Theta.T):
@@ -485,10 +489,7 @@ def check_softmax_gradients(report: _Report, gradients: Callable) -> None:
         ],
         "dJ/dΘ",
     )
-    if problem:
-        report.wrong(problem)
-    else:
-        report.ok("dJ/dΘ agrees with central differences, all V rows non-zero")
+    report.verdict(problem, "dJ/dΘ agrees with central differences, all V rows non-zero")
 
 
 @_check
@@ -550,10 +551,9 @@ def check_sgd_step(report: _Report, sgd_step: Callable) -> None:
             ],
             "the new e_c",
         )
-        if problem:
-            report.wrong(problem)
-        else:
-            report.ok(f"row c of E moved by −η ∂J/∂e_c (η = {lr}); the other rows did not move")
+        report.verdict(
+            problem, f"row c of E moved by −η ∂J/∂e_c (η = {lr}); the other rows did not move"
+        )
     if np.array_equal(Theta, Theta0):
         report.wrong("Θ is unchanged: the context table must be updated too")
     else:
@@ -569,10 +569,7 @@ def check_sgd_step(report: _Report, sgd_step: Callable) -> None:
             ],
             "the new Θ",
         )
-        if problem:
-            report.wrong(problem)
-        else:
-            report.ok("every row of Θ moved by −η ∂J/∂Θ")
+        report.verdict(problem, "every row of Θ moved by −η ∂J/∂Θ")
     if cost is None:
         report.wrong("return the pair's cost J (before the update): the training loop logs it")
     else:
@@ -785,7 +782,7 @@ def check_ns_loss_and_gradients(report: _Report, ns_loss_and_gradients: Callable
         ],
         "J",
     )
-    report.wrong(problem) if problem else report.ok(f"J = {J:.4f}")
+    report.verdict(problem, f"J = {J:.4f}")
 
     got = _array(out[1], (d,), "dJ/de_c")
     problem = _diagnose(
@@ -807,7 +804,7 @@ def check_ns_loss_and_gradients(report: _Report, ns_loss_and_gradients: Callable
         ],
         "dJ/de_c",
     )
-    report.wrong(problem) if problem else report.ok("dJ/de_c agrees with central differences")
+    report.verdict(problem, "dJ/de_c agrees with central differences")
 
     got = _array(out[2], (d,), "dJ/dθ_o")
     problem = _diagnose(
@@ -823,7 +820,7 @@ def check_ns_loss_and_gradients(report: _Report, ns_loss_and_gradients: Callable
         ],
         "dJ/dθ_o",
     )
-    report.wrong(problem) if problem else report.ok("dJ/dθ_o agrees with central differences")
+    report.verdict(problem, "dJ/dθ_o agrees with central differences")
 
     got = np.asarray(out[3], dtype=np.float64)
     if got.shape == (d, k) and _close(got, want["neg"].T):
@@ -852,7 +849,7 @@ def check_ns_loss_and_gradients(report: _Report, ns_loss_and_gradients: Callable
         ],
         "dJ/dθ_neg",
     )
-    report.wrong(problem) if problem else report.ok("dJ/dθ_neg agrees with central differences")
+    report.verdict(problem, "dJ/dθ_neg agrees with central differences")
 
 
 def planted_corpus(groups: int = 4, size: int = 5, pairs_per_word: int = 30, seed: int = 0):
