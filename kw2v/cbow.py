@@ -113,6 +113,7 @@ class CBOWPipeline(ChunkedExamples):
 
     examples = "CBOW examples"
     predicted = "target"
+    graph_kind = "cbow"
 
     def __init__(
         self,

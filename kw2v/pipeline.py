@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import os
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
@@ -20,22 +21,51 @@ from kw2v.vocab import Vocabulary
 
 
 def encode_corpus(
-    sentences: Iterable[Sequence[str]], vocab: Vocabulary
+    sentences: Iterable[Sequence[str]], vocab: Vocabulary, path: str | os.PathLike | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The corpus as one int32 array of word indices (unknown words dropped), plus where each
     sentence starts. Four bytes a token: 68 MB for text8, where the pairs of one epoch would
     be gigabytes. Introduced in notebook 02.
+
+    With ``path``, the indices are written to that file as they are made and returned
+    memory-mapped (``numpy.memmap``, read-only), so memory no longer grows with the corpus:
+    training reads them a chunk at a time. :func:`kw2v.train` does this.
+
+    Raises
+    ------
+    Kw2vError
+        If no word of the corpus is in the vocabulary.
     """
-    parts, starts, n = [], [], 0
-    for sentence in sentences:
-        ids = vocab.encode(sentence)
-        if len(ids):
-            parts.append(ids)
-            starts.append(n)
-            n += len(ids)
-    if not parts:
+    starts, n = [], 0
+    parts: list[np.ndarray] = []
+    out = open(path, "wb") if path is not None else None  # noqa: SIM115 (closed below)
+    try:
+        buffered = 0
+        for sentence in sentences:
+            ids = vocab.encode(sentence)
+            if len(ids):
+                parts.append(np.asarray(ids, dtype=np.int32))
+                starts.append(n)
+                n += len(ids)
+                buffered += len(ids)
+            if out is not None and buffered >= _WRITE_TOKENS:
+                out.write(np.concatenate(parts).tobytes())
+                parts, buffered = [], 0
+        if out is not None and parts:
+            out.write(np.concatenate(parts).tobytes())
+    finally:
+        if out is not None:
+            out.close()
+    if not n:
         raise Kw2vError("no word of the corpus is in the vocabulary; lower --min-count")
-    return np.concatenate(parts), np.asarray(starts, dtype=np.int64)
+    starts = np.asarray(starts, dtype=np.int64)
+    if path is not None:
+        return np.memmap(path, dtype=np.int32, mode="r", shape=(n,)), starts
+    return np.concatenate(parts), starts
+
+
+#: Tokens encoded between two writes to the file of :func:`encode_corpus` (4 MB).
+_WRITE_TOKENS = 1 << 20
 
 
 class ExamplePipeline:
@@ -270,7 +300,7 @@ class ChunkedExamples(ExamplePipeline):
                 f"the corpus has {len(ids)} known word(s); at least 2 are needed to make "
                 f"{self.examples}"
             )
-        self.ids = np.asarray(ids, dtype=np.int32)
+        self.ids = ids if isinstance(ids, np.memmap) else np.asarray(ids, dtype=np.int32)
         self.counts = np.asarray(counts)
         self.starts = (
             np.zeros(1, np.int64) if sentence_starts is None else np.asarray(sentence_starts)
@@ -321,6 +351,72 @@ class ChunkedExamples(ExamplePipeline):
         """``(B,)`` true words → ``(B, 1 + k)``: each followed by k draws from the noise."""
         negs = self.noise.sample(rng, (len(words), self.negative))
         return np.concatenate([words[:, None], negs], axis=1)
+
+    #: What :class:`kw2v.graph_examples.GraphExamples` makes of a chunk: "pairs" or "cbow".
+    graph_kind = "pairs"
+
+    def _chunk(self, index):
+        """Chunk ``index`` of this pipeline's share: its word ids and sentence numbers."""
+        lo = self.lo + int(index) * self.chunk_tokens
+        hi = min(lo + self.chunk_tokens, self.hi)
+        ids = np.asarray(self.ids[lo:hi], dtype=np.int32)  # read from the file if memory-mapped
+        sentences = np.searchsorted(self.starts, np.arange(lo, hi), side="right")
+        return ids, sentences.astype(np.int32)
+
+    def dataset(self, start_epoch: int = 0):
+        """A ``tf.data.Dataset`` of the examples, epoch after epoch, without end, made by
+        TensorFlow ops (:mod:`kw2v.graph_examples`): no Python per batch.
+
+        Epoch ``e`` is exactly :meth:`steps_per_epoch` batches from the random stream
+        ``(seed, e)`` (and the shard), taken from as many passes over the data as needed; the
+        chunks of a pass are made in parallel, in order, while ``fit`` trains. The batches
+        follow the same rules as :meth:`batches` (the NumPy version, for reading) with
+        TensorFlow's random numbers instead of NumPy's.
+        """
+        import tensorflow as tf
+
+        from kw2v.graph_examples import GraphExamples
+
+        maker = GraphExamples(
+            self.graph_kind, self.keep, self.noise, window=self.window,
+            negative=self.negative, batch_size=self.batch_size,
+        )  # fmt: skip
+        n_chunks = -(-(self.hi - self.lo) // self.chunk_tokens)
+        steps = self.steps_per_epoch()
+        stream = [self.seed, self.shard_index] if self.num_shards > 1 else [self.seed, 0]
+
+        def chunk_batches(seed, index):
+            ids, sentences = tf.numpy_function(
+                self._chunk, [index], (tf.int32, tf.int32), stateful=False
+            )
+            ids.set_shape([None])
+            sentences.set_shape([None])
+            seed = tf.random.experimental.stateless_fold_in(seed, index)
+            return maker.batches(ids, sentences, seed)
+
+        def one_pass(seed):
+            chunks = tf.data.Dataset.range(n_chunks)
+            made = chunks.map(lambda i: chunk_batches(seed, i), num_parallel_calls=tf.data.AUTOTUNE)
+            return made.flat_map(lambda x, y: tf.data.Dataset.from_tensor_slices((x, y)))
+
+        def one_epoch(epoch):
+            seed = tf.random.experimental.stateless_fold_in(tf.constant(stream, tf.int64), epoch)
+            passes = tf.data.Dataset.counter().flat_map(
+                lambda p: one_pass(tf.random.experimental.stateless_fold_in(seed, p))
+            )
+            return passes.take(steps)
+
+        ds = tf.data.Dataset.counter(start_epoch).flat_map(one_epoch)
+        options = tf.data.Options()
+        # One thread makes the examples, so the training step keeps the other core.
+        options.threading.private_threadpool_size = 1
+        options.threading.max_intra_op_parallelism = 1
+        ds = self._to_examples(ds.with_options(options))
+        if self.tree is not None:
+            from kw2v.hierarchical import hierarchical_dataset
+
+            ds = hierarchical_dataset(ds, self.tree, self.predicted)
+        return ds.prefetch(tf.data.AUTOTUNE)
 
 
 class SkipGramPipeline(ChunkedExamples):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -165,7 +166,10 @@ def train(
 def _train(method, corpus, config, strategy, backup, probe_words, callbacks, animate, verbose):
     """The steps of :func:`train` once its options, strategy and run folder are settled."""
     keras.utils.set_random_seed(config.seed)
-    vocab, ids, starts = _vocabulary(corpus, config, backup, verbose)
+    with tempfile.TemporaryDirectory(prefix="kw2v-") as folder:
+        # The file is deleted as soon as it is mapped: the mapping keeps its pages readable,
+        # and no way of ending the process (Ctrl-C, a kill) can leave it behind.
+        vocab, ids, starts = _vocabulary(corpus, config, backup, Path(folder) / "ids", verbose)
     start = time.perf_counter()
     pipeline = method.pipeline(config, vocab, ids, starts, verbose)
     pipeline.check_examples()
@@ -195,12 +199,13 @@ def _train(method, corpus, config, strategy, backup, probe_words, callbacks, ani
     return result
 
 
-def _vocabulary(corpus, config: TrainConfig, backup: RunBackup | None, verbose):
-    """The vocabulary (a stopped run's, checked to match) and the corpus encoded with it."""
+def _vocabulary(corpus, config: TrainConfig, backup: RunBackup | None, ids_file: Path, verbose):
+    """The vocabulary (a stopped run's, checked to match) and the corpus encoded with it into
+    ``ids_file``, memory-mapped: memory stays flat however large the corpus."""
     vocab = Vocabulary.build(corpus, min_count=config.min_count, max_size=config.max_vocab)
     if backup is not None:
         vocab = backup.vocabulary(vocab)  # the stopped run's numbering, checked to match
-    ids, starts = encode_corpus(corpus, vocab)
+    ids, starts = encode_corpus(corpus, vocab, ids_file)
     if verbose:
         print(
             f"vocabulary: {len(vocab) - 1:,} words seen {config.min_count}+ times, "
