@@ -405,6 +405,8 @@ def save_run(result, out: Path) -> None:
         "tokens": result.tokens,
         "seconds": round(result.seconds, 3),
         "words_per_second": round(result.words_per_second),
+        "effective_tokens": result.effective_tokens,
+        "effective_words_per_second": round(result.effective_words_per_second),
         "history": result.history,
     }
     with atomic_write(out / "run.json", mode="w") as f:

@@ -78,7 +78,9 @@ class TrainResult:
     """What :func:`train` returns: the model, its vocabulary, the vectors and the loss history.
 
     ``seconds`` counts making the examples (GloVe's counting included) and ``fit``, over
-    every run of a resumed training.
+    every run of a resumed training. ``tokens`` counts the corpus words in the vocabulary;
+    ``effective_tokens`` those expected to survive subsampling, as gensim's logs count
+    "effective words" (equal to ``tokens`` for GloVe, which does not subsample).
     """
 
     model: keras.Model
@@ -88,11 +90,17 @@ class TrainResult:
     config: TrainConfig
     tokens: int
     seconds: float
+    effective_tokens: int
 
     @property
     def words_per_second(self) -> float:
         """Corpus tokens (after dropping rare words) times epochs, per second of training."""
         return self.tokens * self.config.epochs / max(self.seconds, 1e-9)
+
+    @property
+    def effective_words_per_second(self) -> float:
+        """Tokens surviving subsampling times epochs, per second: gensim's "effective words"."""
+        return self.effective_tokens * self.config.epochs / max(self.seconds, 1e-9)
 
 
 def train(
@@ -194,6 +202,7 @@ def _train(method, corpus, config, strategy, backup, probe_words, callbacks, ani
             config=config,
             tokens=len(ids),
             seconds=seconds + time.perf_counter() - start,
+            effective_tokens=round(len(ids) * _kept_fraction(pipeline)),
         )
         _finish(result, backup, verbose)
     return result
@@ -303,12 +312,20 @@ def _fit(model, pipeline: ExamplePipeline, strategy, config, done, callbacks, hi
     return history
 
 
+def _kept_fraction(pipeline: ExamplePipeline) -> float:
+    """The expected fraction of tokens that subsampling keeps (1 without subsampling)."""
+    kept = getattr(pipeline, "_kept_fraction", None)
+    return kept() if kept is not None else 1.0
+
+
 def _finish(result: TrainResult, backup: RunBackup | None, verbose) -> None:
     """The last line of a run's log; its files written, then its backup removed."""
     if verbose:
         print(
-            f"trained {result.config.epochs} epoch(s) in {result.seconds:.1f} s, "
-            f"{result.words_per_second:,.0f} words/s",
+            f"trained {result.config.epochs} epoch(s) in {result.seconds:.1f} s: "
+            f"{result.words_per_second:,.0f} corpus words/s, "
+            f"{result.effective_words_per_second:,.0f} effective words/s (after subsampling, "
+            "as gensim counts them)",
             flush=True,
         )
     if backup is not None:

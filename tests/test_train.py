@@ -93,3 +93,20 @@ def test_output_vectors_sum_or_target_table(planted):
     np.testing.assert_allclose(only.vectors, target)
     with pytest.raises(Kw2vError, match="--output-vectors"):
         TrainConfig(output_vectors="both").validate()
+
+
+@pytest.mark.parametrize("model", ["skipgram", "glove"])
+def test_effective_words_count_what_subsampling_keeps(planted, model):
+    from kw2v import keep_probabilities
+
+    options = {"sample": 1e-2} if model == "skipgram" else {"sample": None, "window": None}
+    result = _train(planted, epochs=1, model=model, **options)
+    counts = result.vocab.counts
+    if model == "glove":  # no subsampling: every token counts
+        assert result.effective_tokens == result.tokens
+        return
+    kept = (counts * keep_probabilities(counts, 1e-2)).sum() / counts.sum()
+    assert 0 < result.effective_tokens < result.tokens
+    assert result.effective_tokens == round(result.tokens * kept)
+    ratio = result.effective_words_per_second / result.words_per_second
+    assert ratio == pytest.approx(result.effective_tokens / result.tokens)
