@@ -363,7 +363,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("bench", help="train kw2v and gensim with the same options, compare")
+    p = sub.add_parser(
+        "bench",
+        help="train kw2v and gensim with the same options, compare, draw quality against time",
+        description="Train kw2v and gensim's Word2Vec (workers=2) on the same corpus with the "
+        "same options, each as a whole process; write OUT/bench.json and bench.md (wall time, "
+        "raw and effective words/s, peak memory, scores) and OUT/time_to_quality.png (the "
+        "scores of every epoch's vectors against the seconds since each process started).",
+    )
     p.add_argument("--corpus", required=True, help="wiki-sample, text8, or a text file path")
     p.add_argument("--out", default="runs/bench", help="output folder (default: runs/bench)")
     p.add_argument("--epochs", type=int, default=1)
