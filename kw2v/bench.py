@@ -11,7 +11,8 @@ Time to quality: each child saves its vectors and the time after every epoch (kw
 ``train --epoch-vectors``, a gensim callback for gensim). Once both have finished, every
 snapshot is scored, outside the timing, and the scores are drawn against the seconds since
 that process started in ``time_to_quality.png``: a trainer that is slower per word can still
-reach a score first.
+reach a score first. Both write their snapshots through :func:`kw2v.io.save_epoch_vectors`,
+so the writing, which later epochs' times include, costs both alike.
 
 Words per second are counted two ways, named in every table: raw (the corpus's words, epochs
 times, over the process's wall time) and effective (the words left after ``min_count`` and

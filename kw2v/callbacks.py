@@ -130,7 +130,8 @@ class EpochVectors(keras.callbacks.Callback):
         The run's vocabulary, or the path of a ``vocab.tsv`` read when training begins:
         :func:`kw2v.train` builds the vocabulary itself and writes it to the run folder's
         ``backup/vocab.tsv`` before the first epoch, which is what the command line passes.
-        (``Vocabulary.build(corpus, min_count, max_vocab)`` builds the same one ahead.)
+        From Python, ``Vocabulary.build(corpus, min_count, max_vocab)`` builds the same
+        one ahead: ``train(corpus, callbacks=[EpochVectors("epochs", vocab)])``.
     output_vectors : {"target+context", "target"}
         The vectors to save (:func:`kw2v.model.word_tables`); give the run's.
     """

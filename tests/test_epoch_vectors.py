@@ -75,3 +75,14 @@ def test_only_the_chief_reads_the_vocabulary_and_writes(tmp_path):
     Vocabulary(["a", "b"], [3, 2]).save(missing)
     chief.on_train_begin()
     assert chief.vocab.words == ["", "a", "b"]
+
+
+def test_from_python_with_a_vocabulary_built_ahead(tmp_path):
+    from kw2v import train
+
+    corpus = planted_sentences(400)
+    vocab = Vocabulary.build(corpus, min_count=1)  # as train() builds it
+    epochs = EpochVectors(tmp_path, vocab)
+    result = train(corpus, callbacks=[epochs], dim=8, epochs=2, min_count=1, verbose=0)
+    (_, _, path) = read_epoch_vectors(tmp_path)[-1]
+    np.testing.assert_array_equal(WordVectors.load_word2vec(path).vectors, result.vectors.vectors)
