@@ -51,6 +51,7 @@ _EXPORTS = {
     "model_vectors": "model",
     "word_tables": "model",
     "NeighborsCallback": "callbacks",
+    "EpochVectors": "callbacks",
     "SpaceAnimation": "animation",
     "Method": "methods",
     "METHODS": "methods",

@@ -6,6 +6,17 @@ matching ``sg``, ``hs`` and ``negative``,
 as child processes (so start-up, reading and vocabulary building count, and peak memory is each
 process's own), scores both with :mod:`kw2v.evaluate` (equal to gensim's evaluators) and writes
 ``bench.json`` and ``bench.md``.
+
+Time to quality: each child saves its vectors and the time after every epoch (kw2v's
+``train --epoch-vectors``, a gensim callback for gensim). Once both have finished, every
+snapshot is scored, outside the timing, and the scores are drawn against the seconds since
+that process started in ``time_to_quality.png``: a trainer that is slower per word can still
+reach a score first. Both write their snapshots through :func:`kw2v.io.save_epoch_vectors`,
+so the writing, which later epochs' times include, costs both alike.
+
+Words per second are counted two ways, named in every table: raw (the corpus's words, epochs
+times, over the process's wall time) and effective (the words left after ``min_count`` and
+subsampling, what gensim's log calls "effective words"), the same count for both trainers.
 """
 
 from __future__ import annotations
@@ -13,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -20,9 +32,31 @@ from pathlib import Path
 
 from kw2v.config import TrainConfig
 from kw2v.errors import Kw2vError
+from kw2v.io import read_epoch_vectors, save_epoch_vectors
 from kw2v.methods import method_for
 
-METRICS = ("wall_s", "words_per_s", "peak_rss_mb", "ws353", "simlex", "analogy_add")
+METRICS = (
+    "wall_s",
+    "words_per_s",
+    "effective_words_per_s",
+    "peak_rss_mb",
+    "ws353",
+    "simlex",
+    "analogy_add",
+)
+#: How the tables name the two word counts.
+WORD_RATES = {
+    "words_per_s": "raw words/s (corpus words x epochs / wall_s)",
+    "effective_words_per_s": "effective words/s (left after min_count and subsampling)",
+}
+#: The scores the time-to-quality curve follows, and their panel titles.
+CURVE_SCORES = {
+    "ws353": "WS353 (Spearman ρ)",
+    "simlex": "SimLex-999 (Spearman ρ)",
+    "analogy_add": "analogies, 3CosAdd (accuracy)",
+}
+TRAINERS = {"kw2v": "kw2v", "gensim": "gensim (workers=2)"}
+EPOCHS_DIR = "epochs"  # in each trainer's folder: its vectors after every epoch
 
 
 def prepare_corpus(source: str, max_words: int | None, workdir: Path) -> tuple[Path, int]:
@@ -60,11 +94,40 @@ def _run_child(argv: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024  # Linux reports kilobytes
 
 
+def effective_words(counts, sample: float) -> int:
+    """Words per epoch that survive subsampling, as gensim counts its "effective words".
+
+    The sum over the vocabulary of count x keep probability
+    (:func:`kw2v.sampling.keep_probabilities`, word2vec's and gensim's formula), the expected
+    number of words one epoch trains on. ``counts``: the vocabulary's, ``min_count`` applied.
+    """
+    import numpy as np
+
+    from kw2v.sampling import keep_probabilities
+
+    counts = np.asarray(counts, dtype=np.float64)
+    return round(float((counts * keep_probabilities(counts, sample)).sum()))
+
+
 def _gensim_worker(argv: list[str]) -> None:
-    """Child process: train gensim's Word2Vec on a text file and save its vectors."""
+    """Child process: train gensim's Word2Vec on a text file and save its vectors, and after
+    every epoch its vectors and the time, as ``kw2v train --epoch-vectors`` does."""
     corpus, out, sg, hs, epochs, dim, window, negative, min_count, sample, seed = argv
     from gensim.models import Word2Vec
+    from gensim.models.callbacks import CallbackAny2Vec
     from gensim.models.word2vec import LineSentence
+
+    class EpochVectors(CallbackAny2Vec):
+        def __init__(self):
+            self.epoch = 0
+
+        def on_epoch_end(self, model):
+            ended = time.time()
+            self.epoch += 1
+            wv = model.wv
+            save_epoch_vectors(
+                Path(out) / EPOCHS_DIR, self.epoch, wv.index_to_key, wv.vectors, ended
+            )
 
     start = time.perf_counter()
     model = Word2Vec(
@@ -79,6 +142,7 @@ def _gensim_worker(argv: list[str]) -> None:
         epochs=int(epochs),
         seed=int(seed),
         workers=2,
+        callbacks=[EpochVectors()],
     )
     seconds = time.perf_counter() - start
     Path(out).mkdir(parents=True, exist_ok=True)
@@ -104,6 +168,10 @@ def run_bench(
 ) -> dict:
     """Train kw2v and gensim (workers=2) with the same options; return and write the results.
 
+    Writes ``bench.json``, ``bench.md`` and ``time_to_quality.png`` in ``out_dir``; each
+    trainer's results hold a ``curve``, one point per epoch: the seconds since its process
+    started and the WS353, SimLex-999 and 3CosAdd analogy scores of that epoch's vectors.
+
     ``model`` and ``loss`` choose the method on both sides: gensim's ``sg`` (1 for skip-gram,
     0 for CBOW), ``hs`` (1 for hierarchical softmax) and ``negative`` (0 with ``hs``).
     ``window``, ``negative`` and ``sample`` left at None are the method's defaults, as for
@@ -125,12 +193,16 @@ def run_bench(
     hs = int(loss == "hierarchical")
     window, sample = config.window, config.sample
     negative = 0 if hs else config.negative
+    from kw2v.corpus import Corpus
     from kw2v.evaluate import evaluate_all
     from kw2v.vectors import WordVectors
+    from kw2v.vocab import Vocabulary
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     text, words = prepare_corpus(source, max_words, out)
+    counts = Vocabulary.build(Corpus(str(text), mode="none"), min_count=min_count).counts
+    effective = effective_words(counts, sample)
     opts = [str(v) for v in (epochs, dim, window, negative, min_count, sample, seed)]
     shared = ["--epochs", opts[0], "--dim", opts[1], "--window", opts[2],
               "--min-count", opts[4], "--sample", opts[5], "--seed", opts[6],
@@ -149,6 +221,8 @@ def run_bench(
             str(out / "kw2v"),
             "--normalize",
             "none",
+            "--epoch-vectors",
+            str(out / "kw2v" / EPOCHS_DIR),
             *shared,
         ],  # fmt: skip
         "gensim": [
@@ -163,10 +237,14 @@ def run_bench(
             *opts,
         ],  # fmt: skip
     }
-    results: dict[str, dict] = {}
+    runs = {}
     for name, argv in commands.items():
+        shutil.rmtree(out / name / EPOCHS_DIR, ignore_errors=True)  # an earlier bench's
         print(f"training {name} ...", flush=True)
-        wall, rss = _run_child(argv)
+        started = time.time()  # the curve's zero: the process's start
+        runs[name] = (started, *_run_child(argv))
+    results: dict[str, dict] = {}
+    for name, (started, wall, rss) in runs.items():  # scoring, outside the timing
         vectors = WordVectors.load_word2vec(out / name / "vectors.bin")
         scores = evaluate_all(vectors)
         train_s = json.loads((out / name / "run.json").read_text())["seconds"]
@@ -174,18 +252,21 @@ def run_bench(
             "wall_s": round(wall, 1),
             "train_s": round(train_s, 1),
             "words_per_s": round(words * epochs / wall),
+            "effective_words_per_s": round(effective * epochs / wall),
             "peak_rss_mb": round(rss),
             "vocabulary": len(vectors),
             "ws353": round(scores["ws353"], 4),
             "simlex": round(scores["simlex"], 4),
             "analogy_add": round(scores["analogy_add"], 4),
             "analogy_mul": round(scores["analogy_mul"], 4),
+            "curve": quality_curve(out / name / EPOCHS_DIR, started),
         }
     k, g = results["kw2v"], results["gensim"]
     report = {
         "corpus": str(source),
         "method": method_for(model, loss).title,
         "words": words,
+        "effective_words": effective,
         "options": dict(
             zip(
                 ("epochs", "dim", "window", "negative", "min_count", "sample", "seed"),
@@ -206,7 +287,63 @@ def run_bench(
     }
     (out / "bench.json").write_text(json.dumps(report, indent=2))
     (out / "bench.md").write_text(markdown_report(report))
+    plot_time_to_quality(report, out / "time_to_quality.png")
     return report
+
+
+def quality_curve(directory: Path, started: float) -> list[dict]:
+    """Score the vectors saved after every epoch in ``directory``
+    (:func:`kw2v.io.save_epoch_vectors`); ``seconds`` counts from ``started``, the unix time
+    at which the process was started."""
+    from kw2v.evaluate import evaluate_all
+    from kw2v.vectors import WordVectors
+
+    curve = []
+    for epoch, ended, path in read_epoch_vectors(directory):
+        scores = evaluate_all(WordVectors.load_word2vec(path))
+        point = {"epoch": epoch, "seconds": round(ended - started, 2)}
+        curve.append(point | {k: round(scores[k], 4) for k in CURVE_SCORES})
+    return curve
+
+
+def plot_time_to_quality(report: dict, out: str | os.PathLike | None = None):
+    """Each score of :data:`CURVE_SCORES` against the seconds since the process started, one
+    panel per score, one line per trainer, one labelled marker per epoch; written to ``out``
+    (PNG) with matplotlib's Agg. Returns the ``matplotlib.figure.Figure``."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from kw2v.plot import _save
+    from kw2v.startup import PLOT_STYLE
+
+    corpus = Path(report["corpus"]).name
+    with matplotlib.rc_context(PLOT_STYLE):
+        fig = Figure(figsize=(4.6 * len(CURVE_SCORES), 4.2), layout="constrained")
+        panels = fig.subplots(1, len(CURVE_SCORES))
+        for ax, (key, label) in zip(panels, CURVE_SCORES.items(), strict=True):
+            for name, trainer in TRAINERS.items():
+                curve = report["results"][name]["curve"]
+                x, y = [p["seconds"] for p in curve], [p[key] for p in curve]
+                (line,) = ax.plot(x, y, marker="o", label=trainer)
+                for p in curve:
+                    ax.annotate(
+                        str(p["epoch"]),
+                        (p["seconds"], p[key]),
+                        xytext=(3, 4),
+                        textcoords="offset points",
+                        fontsize=8,
+                        color=line.get_color(),
+                    )
+            ax.set_xlim(left=0)
+            ax.set(title=label, xlabel="seconds since the process started")
+        fig.axes[0].legend(title="numbers: epochs", fontsize=9)
+        fig.suptitle(
+            f"{report['method']} on {corpus} ({report['words']:,} words, "
+            f"{report['options']['epochs']} epochs): quality against wall-clock time\n"
+            "of whole processes, from their start (start-up, reading and vocabulary included)"
+        )
+        _save(fig, out)
+    return fig
 
 
 def machine_description() -> str:
@@ -226,11 +363,13 @@ def machine_description() -> str:
 
 
 def markdown_report(report: dict) -> str:
-    """The results as a markdown table: one row per metric, kw2v / gensim / ratio columns."""
+    """The results as markdown: a table with one row per metric (kw2v / gensim / ratio
+    columns), then the time-to-quality points and picture."""
     k, g = report["results"]["kw2v"], report["results"]["gensim"]
     lines = [
-        f"Method: {report['method']}; corpus: `{report['corpus']}`, {report['words']:,} words; "
-        "options: "
+        f"Method: {report['method']}; corpus: `{report['corpus']}`, {report['words']:,} raw "
+        f"words ({report['effective_words']:,} effective words per epoch: left after "
+        "min_count and subsampling); options: "
         + ", ".join(f"{a}={b}" for a, b in report["options"].items())
         + "; gensim's: "
         + ", ".join(f"{a}={b}" for a, b in report["gensim_options"].items()),
@@ -241,7 +380,24 @@ def markdown_report(report: dict) -> str:
     ]
     for m in (*METRICS, "analogy_mul", "train_s", "vocabulary"):
         ratio = k[m] / g[m] if g[m] else float("nan")
-        lines.append(f"| {m} | {k[m]:,} | {g[m]:,} | {ratio:.2f} |")
+        lines.append(f"| {WORD_RATES.get(m, m)} | {k[m]:,} | {g[m]:,} | {ratio:.2f} |")
+    lines += [
+        "",
+        "## Quality against time",
+        "",
+        "The scores of each epoch's vectors, at the end of that epoch; seconds count from the "
+        "start of the trainer's process (start-up, reading and vocabulary included).",
+        "",
+        "| trainer | epoch | seconds since process start | "
+        + " | ".join(CURVE_SCORES.values())
+        + " |",
+        "|---|---:|---:|" + "---:|" * len(CURVE_SCORES),
+    ]
+    for name, trainer in TRAINERS.items():
+        for p in report["results"][name]["curve"]:
+            scores = " | ".join(f"{p[key]:.4f}" for key in CURVE_SCORES)
+            lines.append(f"| {trainer} | {p['epoch']} | {p['seconds']:.1f} | {scores} |")
+    lines += ["", "![quality against wall-clock time](time_to_quality.png)"]
     return "\n".join(lines) + "\n"
 
 

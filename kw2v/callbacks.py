@@ -1,4 +1,5 @@
-"""The Keras callbacks :func:`kw2v.train` adds to ``fit``: probe words, and Ctrl-C at once.
+"""Keras callbacks for ``fit``: probe words and Ctrl-C (which :func:`kw2v.train` adds), and
+the vectors saved after every epoch (``train --epoch-vectors``).
 
 Any other ``keras.callbacks.Callback`` can be passed to :func:`kw2v.train` as well.
 """
@@ -6,12 +7,17 @@ Any other ``keras.callbacks.Callback`` can be passed to :func:`kw2v.train` as we
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import keras
 
+from kw2v import distribute
+from kw2v.io import save_epoch_vectors
 from kw2v.model import model_vectors
 from kw2v.vocab import Vocabulary
 
@@ -104,3 +110,51 @@ class CtrlC(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.check()
+
+
+class EpochVectors(keras.callbacks.Callback):
+    """Save the word vectors and the time after every epoch, to follow quality against time.
+
+    For convergence studies (how many epochs are worth it) and ``kw2v bench``'s
+    time-to-quality curve. After epoch N it writes ``directory/epoch-N.bin`` (word2vec binary,
+    the vectors :func:`kw2v.model.model_vectors` gives, like the run folder's ``vectors.bin``)
+    and adds the unix time at which the epoch ended to ``directory/epochs.json``
+    (:func:`kw2v.io.save_epoch_vectors`). Works with every model kw2v builds. Under a
+    multi-worker strategy only the chief writes. ``kw2v train --epoch-vectors DIR`` adds it.
+
+    Parameters
+    ----------
+    directory : path
+        Created if missing.
+    vocab : Vocabulary or path
+        The run's vocabulary, or the path of a ``vocab.tsv`` read when training begins:
+        :func:`kw2v.train` builds the vocabulary itself and writes it to the run folder's
+        ``backup/vocab.tsv`` before the first epoch, which is what the command line passes.
+        From Python, ``Vocabulary.build(corpus, min_count, max_vocab)`` builds the same
+        one ahead: ``train(corpus, callbacks=[EpochVectors("epochs", vocab)])``.
+    output_vectors : {"target+context", "target"}
+        The vectors to save (:func:`kw2v.model.word_tables`); give the run's.
+    """
+
+    def __init__(
+        self,
+        directory: str | os.PathLike,
+        vocab: Vocabulary | str | os.PathLike,
+        output_vectors: str = "target+context",
+    ):
+        super().__init__()
+        self.directory, self.vocab, self.output_vectors = Path(directory), vocab, output_vectors
+        self.writes = True
+
+    def on_train_begin(self, logs=None):
+        strategy = getattr(self.model, "distribute_strategy", None)  # TensorFlow's Keras only
+        self.writes = distribute.is_chief(strategy)
+        if self.writes and not isinstance(self.vocab, Vocabulary):
+            self.vocab = Vocabulary.load(self.vocab)
+
+    def on_epoch_end(self, epoch, logs=None):
+        ended = time.time()  # before writing: the snapshot is not part of the epoch
+        if not self.writes:
+            return
+        wv = model_vectors(self.model, self.vocab, self.output_vectors)
+        save_epoch_vectors(self.directory, epoch + 1, wv.words, wv.vectors, ended)

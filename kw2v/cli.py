@@ -157,14 +157,29 @@ def cmd_train(args) -> int:
 
     config = _config_from(args)  # bad options and paths fail before TensorFlow loads
     corpus = Corpus(args.corpus, mode=args.normalize)
+    if args.epoch_vectors is not None:
+        _check_epoch_vectors_dir(args.epoch_vectors)
     _check_out_dir(args.out, config)
     if args.animate is not None and Path(args.animate).suffix.lower() not in (".gif", ".mp4"):
         raise Kw2vError(f"--animate {args.animate}: give a .gif or .mp4 path")
     import_tensorflow()
+    from kw2v.callbacks import EpochVectors
+    from kw2v.run_folder import BACKUP_DIR, VOCAB_FILE
     from kw2v.training import train
 
+    callbacks = []
+    if args.epoch_vectors is not None:  # train() writes the vocabulary there before epoch 1
+        vocab_file = Path(args.out) / BACKUP_DIR / VOCAB_FILE
+        callbacks.append(EpochVectors(args.epoch_vectors, vocab_file, config.output_vectors))
     print(f"corpus: {corpus.name} ({corpus.path})", flush=True)
-    train(corpus, config, out_dir=args.out, probe_words=args.probe or (), animate=args.animate)
+    train(
+        corpus,
+        config,
+        out_dir=args.out,
+        probe_words=args.probe or (),
+        animate=args.animate,
+        callbacks=callbacks,
+    )
     if args.animate is not None:
         print(f"wrote {args.animate} (the space forming)")
     from kw2v.distribute import chief_in_tf_config
@@ -215,6 +230,22 @@ def cmd_demo(args) -> int:
     print(f"\nwrote {out / 'vectors.bin'}, {png} and {out / 'scores.json'}")
     print(f"demo finished in {time.perf_counter() - start:.0f} s")
     return 0
+
+
+def _check_epoch_vectors_dir(path: str) -> None:
+    """Create the ``--epoch-vectors`` folder now, so a bad path fails before training."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise Kw2vError(
+            f"--epoch-vectors {path} is a file; give a folder (it receives epoch-N.bin and "
+            "epochs.json)"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise Kw2vError(
+            f"--epoch-vectors {path}: cannot create it ({e.strerror or e}); choose another folder"
+        ) from None
 
 
 def _check_out_dir(out, config) -> None:
@@ -323,9 +354,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="write a film of word groups forming during training (.gif, or .mp4 with ffmpeg)",
     )
+    p.add_argument(
+        "--epoch-vectors",
+        metavar="DIR",
+        default=None,
+        help="after every epoch write DIR/epoch-N.bin (word2vec binary) and add the time it "
+        "ended to DIR/epochs.json: quality against time, as bench draws it",
+    )
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("bench", help="train kw2v and gensim with the same options, compare")
+    p = sub.add_parser(
+        "bench",
+        help="train kw2v and gensim with the same options, compare, draw quality against time",
+        description="Train kw2v and gensim's Word2Vec (workers=2) on the same corpus with the "
+        "same options, each as a whole process; write OUT/bench.json and bench.md (wall time, "
+        "raw and effective words/s, peak memory, scores) and OUT/time_to_quality.png (the "
+        "scores of every epoch's vectors against the seconds since each process started).",
+    )
     p.add_argument("--corpus", required=True, help="wiki-sample, text8, or a text file path")
     p.add_argument("--out", default="runs/bench", help="output folder (default: runs/bench)")
     p.add_argument("--epochs", type=int, default=1)

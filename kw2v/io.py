@@ -13,6 +13,7 @@ TensorBoard when it is called.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 from collections.abc import Iterator, Sequence
@@ -26,7 +27,9 @@ from kw2v.errors import Kw2vError
 __all__ = [
     "atomic_path",
     "atomic_write",
+    "read_epoch_vectors",
     "read_word2vec",
+    "save_epoch_vectors",
     "write_projector",
     "write_tensorboard_projector",
     "write_word2vec",
@@ -388,6 +391,59 @@ def write_tensorboard_projector(
     embedding.metadata_path = "metadata.tsv"  # relative to the log folder
     projector.visualize_embeddings(str(out), config)
     return out
+
+
+# --- vectors after every epoch ----------------------------------------------------------------
+
+EPOCH_TIMES = "epochs.json"
+
+
+def save_epoch_vectors(
+    directory: str | os.PathLike[str],
+    epoch: int,
+    words: Sequence[str],
+    vectors: np.ndarray,
+    when: float,
+) -> Path:
+    """Write the vectors after epoch ``epoch`` (from 1) and the time it ended, for a curve of
+    quality against time (``kw2v train --epoch-vectors``, ``kw2v bench``).
+
+    ``directory/epoch-N.bin`` is word2vec binary (:func:`write_word2vec`); ``when`` (unix
+    time) is added as ``{"epoch": N, "time": when}`` to the list in ``directory/epochs.json``.
+    Entries for epoch N and later are dropped first: they are left from an earlier run into
+    the same folder, while those before N belong to the run that this one resumes. Both
+    trainers of ``kw2v bench`` write through here, so their snapshots are read alike.
+
+    Returns
+    -------
+    pathlib.Path
+        The vectors file.
+    """
+    folder = Path(directory)
+    path = write_word2vec(_epoch_file(folder, epoch), words, vectors, binary=True)
+    times = [e for e in _epoch_times(folder) if e["epoch"] < epoch]
+    times.append({"epoch": epoch, "time": when})
+    with atomic_write(folder / EPOCH_TIMES, "w") as f:
+        json.dump(times, f, indent=1)
+    return path
+
+
+def read_epoch_vectors(directory: str | os.PathLike[str]) -> list[tuple[int, float, Path]]:
+    """``(epoch, unix time it ended, vectors file)`` for each epoch saved by
+    :func:`save_epoch_vectors` in ``directory``, in epoch order; empty if there is none."""
+    folder = Path(directory)
+    return [(e["epoch"], e["time"], _epoch_file(folder, e["epoch"])) for e in _epoch_times(folder)]
+
+
+def _epoch_file(folder: Path, epoch: int) -> Path:
+    return folder / f"epoch-{epoch}.bin"
+
+
+def _epoch_times(folder: Path) -> list[dict[str, float]]:
+    path = folder / EPOCH_TIMES
+    if not path.is_file():
+        return []
+    return sorted(json.loads(path.read_text()), key=lambda e: e["epoch"])
 
 
 # --- readers -----------------------------------------------------------------------------------

@@ -88,6 +88,10 @@ def test_neighbors_evaluate_plot_export(run_dir, tmp_path, capsys):
         (["train", "--corpus", "wiki-sample", "--out", "X", "--window", "0"], "--window"),
         (["train", "--corpus", "wiki-sample", "--out", "X", "--epochs", "-1"], "--epochs"),
         (["neighbors", "/no/such/vectors.bin", "king"], "not found"),
+        (
+            ["train", "--corpus", "wiki-sample", "--out", "X", "--epoch-vectors", os.devnull],
+            f"--epoch-vectors {os.devnull} is a file; give a folder",
+        ),
     ],
 )
 def test_user_errors_one_line_exit_2_no_traceback(args, message):

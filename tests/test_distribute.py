@@ -18,6 +18,7 @@ from conftest import METHODS, cli_flags, group_purity, method_options, planted_s
 
 from kw2v import Kw2vError, TrainConfig, WordVectors, distribute, train
 from kw2v.cli import main
+from kw2v.io import read_epoch_vectors
 
 TESTS = Path(__file__).resolve().parent
 SMALL = {"dim": 16, "epochs": 4, "min_count": 1, "sample": 0, "batch_size": 256, "window": 3}
@@ -88,11 +89,13 @@ WORKER = """
     import numpy as np
     from conftest import planted_sentences
     from kw2v import train
+    from kw2v.callbacks import EpochVectors
 
     out, options = sys.argv[1], json.loads(sys.argv[2])
-    result = train(planted_sentences(), out_dir=out + "/run", verbose=0, strategy="multiworker",
-                   **options)
     index = json.loads(os.environ["TF_CONFIG"])["task"]["index"]
+    epochs = EpochVectors(f"{out}/epochs{index}", out + "/run/backup/vocab.tsv")
+    result = train(planted_sentences(), out_dir=out + "/run", verbose=0, strategy="multiworker",
+                   callbacks=[epochs], **options)
     np.save(f"{out}/worker{index}.npy", result.vectors.vectors)
 """
 
@@ -146,6 +149,11 @@ def test_two_workers_on_loopback_train_the_same_vectors(tmp_path):
         "multiworker"
     )
     assert group_purity(saved) > 0.9
+    # and the vectors after every epoch, once
+    assert [epoch for epoch, _, _ in read_epoch_vectors(tmp_path / "epochs0")] == [1, 2]
+    assert not (tmp_path / "epochs1").exists()
+    last = WordVectors.load_word2vec(tmp_path / "epochs0" / "epoch-2.bin")
+    np.testing.assert_array_equal(last.vectors, saved.vectors)
 
 
 def test_each_worker_reads_its_shard_in_its_share_of_the_batch():
