@@ -120,18 +120,15 @@ class EpochVectors(keras.callbacks.Callback):
     the vectors :func:`kw2v.model.model_vectors` gives, like the run folder's ``vectors.bin``)
     and adds the unix time at which the epoch ended to ``directory/epochs.json``
     (:func:`kw2v.io.save_epoch_vectors`). Works with every model kw2v builds. Under a
-    multi-worker strategy only the chief writes. ``kw2v train --epoch-vectors DIR`` adds it.
+    multi-worker strategy only the chief writes. ``kw2v.train(epoch_vectors=DIR)`` and
+    ``kw2v train --epoch-vectors DIR`` add it with the run's vocabulary.
 
     Parameters
     ----------
     directory : path
         Created if missing.
-    vocab : Vocabulary or path
-        The run's vocabulary, or the path of a ``vocab.tsv`` read when training begins:
-        :func:`kw2v.train` builds the vocabulary itself and writes it to the run folder's
-        ``backup/vocab.tsv`` before the first epoch, which is what the command line passes.
-        From Python, ``Vocabulary.build(corpus, min_count, max_vocab)`` builds the same
-        one ahead: ``train(corpus, callbacks=[EpochVectors("epochs", vocab)])``.
+    vocab : Vocabulary
+        The run's vocabulary.
     output_vectors : {"target+context", "target"}
         The vectors to save (:func:`kw2v.model.word_tables`); give the run's.
     """
@@ -139,7 +136,7 @@ class EpochVectors(keras.callbacks.Callback):
     def __init__(
         self,
         directory: str | os.PathLike,
-        vocab: Vocabulary | str | os.PathLike,
+        vocab: Vocabulary,
         output_vectors: str = "target+context",
     ):
         super().__init__()
@@ -149,8 +146,6 @@ class EpochVectors(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         strategy = getattr(self.model, "distribute_strategy", None)  # TensorFlow's Keras only
         self.writes = distribute.is_chief(strategy)
-        if self.writes and not isinstance(self.vocab, Vocabulary):
-            self.vocab = Vocabulary.load(self.vocab)
 
     def on_epoch_end(self, epoch, logs=None):
         ended = time.time()  # before writing: the snapshot is not part of the epoch

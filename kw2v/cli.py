@@ -163,14 +163,8 @@ def cmd_train(args) -> int:
     if args.animate is not None and Path(args.animate).suffix.lower() not in (".gif", ".mp4"):
         raise Kw2vError(f"--animate {args.animate}: give a .gif or .mp4 path")
     import_tensorflow()
-    from kw2v.callbacks import EpochVectors
-    from kw2v.run_folder import BACKUP_DIR, VOCAB_FILE
     from kw2v.training import train
 
-    callbacks = []
-    if args.epoch_vectors is not None:  # train() writes the vocabulary there before epoch 1
-        vocab_file = Path(args.out) / BACKUP_DIR / VOCAB_FILE
-        callbacks.append(EpochVectors(args.epoch_vectors, vocab_file, config.output_vectors))
     print(f"corpus: {corpus.name} ({corpus.path})", flush=True)
     train(
         corpus,
@@ -178,7 +172,7 @@ def cmd_train(args) -> int:
         out_dir=args.out,
         probe_words=args.probe or (),
         animate=args.animate,
-        callbacks=callbacks,
+        epoch_vectors=args.epoch_vectors,
     )
     if args.animate is not None:
         print(f"wrote {args.animate} (the space forming)")

@@ -111,6 +111,7 @@ def train(
     probe_words: Sequence[str] = (),
     callbacks: Sequence[keras.callbacks.Callback] = (),
     animate: str | Path | None = None,
+    epoch_vectors: str | Path | None = None,
     verbose: int | str = "auto",
     **overrides,
 ) -> TrainResult:
@@ -139,6 +140,9 @@ def train(
     animate : path, optional
         Write a film of probe word groups forming (:class:`kw2v.SpaceAnimation`) there,
         ``.gif`` or ``.mp4``.
+    epoch_vectors : path, optional
+        Save the vectors and the time after every epoch in this folder
+        (:class:`kw2v.EpochVectors`), to follow quality against time.
     verbose : "auto", 0, 1 or 2
         "auto": a progress bar on a terminal, else one line per epoch.
 
@@ -164,14 +168,37 @@ def train(
     out = prepare_out_dir(out_dir) if distribute.is_chief(strategy) else None
     with run_folder_locked(out):
         backup = RunBackup(out, config) if out is not None else None  # a stopped run?
-        result = _train(
-            method, corpus, config, strategy, backup, probe_words, callbacks, animate, verbose
-        )
+        extras = _Extras(probe_words, callbacks, animate, epoch_vectors)
+        result = _train(method, corpus, config, strategy, backup, extras, verbose)
     distribute.wait_for_workers(strategy)
     return result
 
 
-def _train(method, corpus, config, strategy, backup, probe_words, callbacks, animate, verbose):
+@dataclasses.dataclass
+class _Extras:
+    """What a run does besides training: :func:`train`'s probes, callbacks and files."""
+
+    probe_words: Sequence[str]
+    callbacks: Sequence[keras.callbacks.Callback]
+    animate: str | Path | None
+    epoch_vectors: str | Path | None
+
+    def callbacks_for(self, vocab, config, strategy) -> list[keras.callbacks.Callback]:
+        """The callbacks of a run whose vocabulary is ``vocab``."""
+        extra = [*self.callbacks, *_probes(vocab, self.probe_words, config)]
+        if distribute.is_chief(strategy):  # files are written by the chief alone
+            if self.animate is not None:
+                from kw2v.animation import SpaceAnimation
+
+                extra.append(SpaceAnimation(vocab, path=self.animate))
+            if self.epoch_vectors is not None:
+                from kw2v.callbacks import EpochVectors
+
+                extra.append(EpochVectors(self.epoch_vectors, vocab, config.output_vectors))
+        return extra
+
+
+def _train(method, corpus, config, strategy, backup, extras: _Extras, verbose):
     """The steps of :func:`train` once its options, strategy and run folder are settled."""
     keras.utils.set_random_seed(config.seed)
     with tempfile.TemporaryDirectory(prefix="kw2v-") as folder:
@@ -184,11 +211,7 @@ def _train(method, corpus, config, strategy, backup, probe_words, callbacks, ani
     ctrl_c = CtrlC()
     with ctrl_c.deferred():  # from here on, Ctrl-C stops at a safe point, never lost
         model = _model(method, config, vocab, pipeline, strategy, verbose)
-        extra = [
-            *callbacks,
-            *_probes(vocab, probe_words, config),
-            *_animation(vocab, animate, strategy),
-        ]
+        extra = extras.callbacks_for(vocab, config, strategy)
         done, history, seconds = _resume(backup, vocab, model, config, extra, verbose)
         with pipeline.errors():
             history = _fit(
@@ -255,15 +278,6 @@ def _probes(vocab, probe_words, config) -> list[keras.callbacks.Callback]:
     if not probe_words:
         return []
     return [NeighborsCallback(vocab, probe_words, output_vectors=config.output_vectors)]
-
-
-def _animation(vocab, path, strategy) -> list[keras.callbacks.Callback]:
-    """The film of the space forming, drawn by the process that writes the run's files."""
-    if path is None or not distribute.is_chief(strategy):
-        return []
-    from kw2v.animation import SpaceAnimation
-
-    return [SpaceAnimation(vocab, path=path)]
 
 
 def _resume(backup: RunBackup | None, vocab, model, config, callbacks: list, verbose):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import METHODS, cli_flags, method_options, planted_sentences
 
-from kw2v import Kw2vError, Vocabulary, WordVectors
+from kw2v import Vocabulary, WordVectors
 from kw2v.callbacks import EpochVectors
 from kw2v.cli import main
 from kw2v.io import read_epoch_vectors, save_epoch_vectors
@@ -60,29 +60,19 @@ def _model_of(chief: bool):
     return SimpleNamespace(distribute_strategy=SimpleNamespace(extended=extended))
 
 
-def test_only_the_chief_reads_the_vocabulary_and_writes(tmp_path):
-    # A non-chief worker has no run folder, so no backup/vocab.tsv: it must not even read it.
-    missing = tmp_path / "backup" / "vocab.tsv"
-    worker = EpochVectors(tmp_path / "epochs", missing)
+def test_only_the_chief_writes(tmp_path):
+    vocab = Vocabulary(["a", "b"], [3, 2])
+    worker = EpochVectors(tmp_path / "epochs", vocab)
     worker.set_model(_model_of(chief=False))
     worker.on_train_begin()
     worker.on_epoch_end(0)
     assert not (tmp_path / "epochs").exists()
-    chief = EpochVectors(tmp_path / "epochs", missing)
-    chief.set_model(_model_of(chief=True))
-    with pytest.raises(Kw2vError, match="vocabulary file not found"):
-        chief.on_train_begin()
-    Vocabulary(["a", "b"], [3, 2]).save(missing)
-    chief.on_train_begin()
-    assert chief.vocab.words == ["", "a", "b"]
 
 
-def test_from_python_with_a_vocabulary_built_ahead(tmp_path):
+def test_from_python_without_a_run_folder(tmp_path):
     from kw2v import train
 
     corpus = planted_sentences(400)
-    vocab = Vocabulary.build(corpus, min_count=1)  # as train() builds it
-    epochs = EpochVectors(tmp_path, vocab)
-    result = train(corpus, callbacks=[epochs], dim=8, epochs=2, min_count=1, verbose=0)
+    result = train(corpus, epoch_vectors=tmp_path, dim=8, epochs=2, min_count=1, verbose=0)
     (_, _, path) = read_epoch_vectors(tmp_path)[-1]
     np.testing.assert_array_equal(WordVectors.load_word2vec(path).vectors, result.vectors.vectors)
