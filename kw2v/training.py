@@ -201,10 +201,13 @@ class _Extras:
 def _train(method, corpus, config, strategy, backup, extras: _Extras, verbose):
     """The steps of :func:`train` once its options, strategy and run folder are settled."""
     keras.utils.set_random_seed(config.seed)
-    with tempfile.TemporaryDirectory(prefix="kw2v-") as folder:
-        # The file is deleted as soon as it is mapped: the mapping keeps its pages readable,
-        # and no way of ending the process (Ctrl-C, a kill) can leave it behind.
+    with tempfile.TemporaryDirectory(prefix="kw2v-") as folder:  # removed at the end, or on Ctrl-C
         vocab, ids, starts = _vocabulary(corpus, config, backup, Path(folder) / "ids", verbose)
+        return _train_encoded(method, vocab, ids, starts, config, strategy, backup, extras, verbose)
+
+
+def _train_encoded(method, vocab, ids, starts, config, strategy, backup, extras, verbose):
+    """:func:`_train` once the corpus is encoded (and memory-mapped from its file)."""
     start = time.perf_counter()
     pipeline = method.pipeline(config, vocab, ids, starts, verbose)
     pipeline.check_examples()

@@ -155,3 +155,20 @@ def test_encode_corpus_to_a_file_is_memory_mapped_and_equal(tmp_path):
     np.testing.assert_array_equal(mapped, ids)
     np.testing.assert_array_equal(mapped_starts, starts)
     assert (tmp_path / "ids").stat().st_size == 4 * len(ids)
+
+
+@pytest.mark.parametrize("shard", [None, (1, 3)])
+def test_a_memory_mapped_corpus_makes_the_same_batches_as_one_in_memory(tmp_path, shard):
+    rng = np.random.default_rng(5)
+    words = [f"w{i}" for i in range(40)]
+    sentences = [list(rng.choice(words, size=rng.integers(3, 30))) for _ in range(300)]
+    vocab = Vocabulary.build(sentences, min_count=1)
+    options = {"batch_size": 64, "chunk_tokens": 700, "seed": 2}  # a short last chunk
+    made = []
+    for path in (None, tmp_path / "ids"):
+        ids, starts = encode_corpus(sentences, vocab, path)
+        p = SkipGramPipeline(ids, vocab.counts, sentence_starts=starts, **options)
+        if shard is not None:
+            p = p.shard(*shard, steps=4)
+        made.append([_flat(b) for b in p.dataset().take(2 * p.steps_per_epoch())])
+    assert len(ids) % 700 and made[0] == made[1]
