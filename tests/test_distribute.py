@@ -89,13 +89,11 @@ WORKER = """
     import numpy as np
     from conftest import planted_sentences
     from kw2v import train
-    from kw2v.callbacks import EpochVectors
 
     out, options = sys.argv[1], json.loads(sys.argv[2])
     index = json.loads(os.environ["TF_CONFIG"])["task"]["index"]
-    epochs = EpochVectors(f"{out}/epochs{index}", out + "/run/backup/vocab.tsv")
     result = train(planted_sentences(), out_dir=out + "/run", verbose=0, strategy="multiworker",
-                   callbacks=[epochs], **options)
+                   epoch_vectors=f"{out}/epochs{index}", **options)
     np.save(f"{out}/worker{index}.npy", result.vectors.vectors)
 """
 
