@@ -33,6 +33,7 @@ _EXPORTS = {
     "noise_distribution": "sampling",
     "make_sampling_table": "sampling",
     "NoiseSampler": "sampling",
+    "kept_tokens": "sampling",
     "skipgrams": "pairs",
     "window_pairs": "pairs",
     "ExamplePipeline": "pipeline",

@@ -94,21 +94,6 @@ def _run_child(argv: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024  # Linux reports kilobytes
 
 
-def effective_words(counts, sample: float) -> int:
-    """Words per epoch that survive subsampling, as gensim counts its "effective words".
-
-    The sum over the vocabulary of count x keep probability
-    (:func:`kw2v.sampling.keep_probabilities`, word2vec's and gensim's formula), the expected
-    number of words one epoch trains on. ``counts``: the vocabulary's, ``min_count`` applied.
-    """
-    import numpy as np
-
-    from kw2v.sampling import keep_probabilities
-
-    counts = np.asarray(counts, dtype=np.float64)
-    return round(float((counts * keep_probabilities(counts, sample)).sum()))
-
-
 def _gensim_worker(argv: list[str]) -> None:
     """Child process: train gensim's Word2Vec on a text file and save its vectors, and after
     every epoch its vectors and the time, as ``kw2v train --epoch-vectors`` does."""
@@ -193,16 +178,12 @@ def run_bench(
     hs = int(loss == "hierarchical")
     window, sample = config.window, config.sample
     negative = 0 if hs else config.negative
-    from kw2v.corpus import Corpus
     from kw2v.evaluate import evaluate_all
     from kw2v.vectors import WordVectors
-    from kw2v.vocab import Vocabulary
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     text, words = prepare_corpus(source, max_words, out)
-    counts = Vocabulary.build(Corpus(str(text), mode="none"), min_count=min_count).counts
-    effective = effective_words(counts, sample)
     opts = [str(v) for v in (epochs, dim, window, negative, min_count, sample, seed)]
     shared = ["--epochs", opts[0], "--dim", opts[1], "--window", opts[2],
               "--min-count", opts[4], "--sample", opts[5], "--seed", opts[6],
@@ -243,6 +224,9 @@ def run_bench(
         print(f"training {name} ...", flush=True)
         started = time.time()  # the curve's zero: the process's start
         runs[name] = (started, *_run_child(argv))
+    # Words per epoch left after min_count and subsampling (gensim's "effective words",
+    # :func:`kw2v.sampling.kept_tokens`), as kw2v counted them: the same for both trainers.
+    effective = json.loads((out / "kw2v" / "run.json").read_text())["effective_tokens"]
     results: dict[str, dict] = {}
     for name, (started, wall, rss) in runs.items():  # scoring, outside the timing
         vectors = WordVectors.load_word2vec(out / name / "vectors.bin")

@@ -145,7 +145,7 @@ class CBOWPipeline(ChunkedExamples):
         """
         lengths = np.diff(np.append(self.starts, len(self.ids)))
         tokens = lengths[lengths >= 2].sum()
-        return float(self._kept_fraction() * tokens * (self.hi - self.lo) / len(self.ids))
+        return float(self.kept_fraction() * tokens * (self.hi - self.lo) / len(self.ids))
 
     def _chunk_examples(self, ids, rng, sentence_ids):
         return cbow_windows(ids, self.window, rng, keep=self.keep, sentence_ids=sentence_ids)

@@ -16,7 +16,7 @@ import numpy as np
 
 from kw2v.errors import Kw2vError
 from kw2v.pairs import window_pairs
-from kw2v.sampling import NoiseSampler, keep_probabilities, noise_distribution
+from kw2v.sampling import NoiseSampler, keep_probabilities, kept_tokens, noise_distribution
 from kw2v.vocab import Vocabulary
 
 
@@ -120,6 +120,11 @@ class ExamplePipeline:
     def expected_examples(self) -> float:
         """Expected examples in one pass over this pipeline's share of the data."""
         raise NotImplementedError
+
+    def kept_fraction(self) -> float:
+        """The expected fraction of the corpus's tokens that a pass trains on: 1 unless the
+        method subsamples."""
+        return 1.0
 
     def _pass(self, rng: np.random.Generator) -> Iterator[tuple]:
         """One pass over ``lo:hi`` of the data, in batches of ``batch_size``."""
@@ -232,12 +237,17 @@ class ExamplePipeline:
                 raise
 
         ds = tf.data.Dataset.from_generator(generate, output_signature=self._signature())
-        ds = self._to_examples(ds)
+        return self._for_fit(ds, tf.data.AUTOTUNE)
+
+    def _for_fit(self, batches, prefetch):
+        """The batches as ``fit`` takes them (:meth:`_to_examples`; paths in the Huffman tree
+        for hierarchical softmax), made ``prefetch`` batches ahead."""
+        ds = self._to_examples(batches)
         if self.tree is not None:
             from kw2v.hierarchical import hierarchical_dataset
 
             ds = hierarchical_dataset(ds, self.tree, self.predicted)
-        return ds.prefetch(tf.data.AUTOTUNE)
+        return ds.prefetch(prefetch)
 
     @property
     def failure(self) -> Exception | None:
@@ -317,9 +327,9 @@ class ChunkedExamples(ExamplePipeline):
     def _size(self) -> int:
         return len(self.ids)
 
-    def _kept_fraction(self) -> float:
+    def kept_fraction(self) -> float:
         """The expected fraction of corpus tokens that survive subsampling."""
-        return float((self.counts * self.keep).sum() / max(self.counts.sum(), 1))
+        return kept_tokens(self.counts, self.sample) / max(float(self.counts.sum()), 1.0)
 
     def _chunk_examples(self, ids, rng, sentence_ids):
         """One chunk's examples ``(x, y)``, a row each, in corpus order."""
@@ -441,12 +451,7 @@ class ChunkedExamples(ExamplePipeline):
         options = tf.data.Options()
         options.threading.private_threadpool_size = threads
         options.threading.max_intra_op_parallelism = 1
-        ds = self._to_examples(ds.with_options(options))
-        if self.tree is not None:
-            from kw2v.hierarchical import hierarchical_dataset
-
-            ds = hierarchical_dataset(ds, self.tree, self.predicted)
-        return ds.prefetch(_PREFETCH)
+        return self._for_fit(ds.with_options(options), _PREFETCH)
 
 
 class SkipGramPipeline(ChunkedExamples):
@@ -518,7 +523,7 @@ class SkipGramPipeline(ChunkedExamples):
         distance ``d``, each counted in both directions when the target's window reaches
         ``d`` (probability ``(w - d + 1) / w``). ``K`` is taken as its expectation.
         """
-        lengths = np.diff(np.append(self.starts, len(self.ids))) * self._kept_fraction()
+        lengths = np.diff(np.append(self.starts, len(self.ids))) * self.kept_fraction()
         w = self.window
         pairs = float(
             sum(2 * np.maximum(lengths - d, 0).sum() * (w - d + 1) / w for d in range(1, w + 1))

@@ -39,6 +39,15 @@ def keep_probabilities(counts: np.ndarray, sample: float = 1e-3) -> np.ndarray:
     return keep
 
 
+def kept_tokens(counts: np.ndarray, sample: float = 1e-3) -> float:
+    """The expected number of tokens one pass keeps after subsampling: what gensim's log calls
+    "effective words". ``counts``: the vocabulary's (``min_count`` applied).
+    Introduced in notebook 04.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    return float((counts * keep_probabilities(counts, sample)).sum())
+
+
 def noise_distribution(counts: np.ndarray, power: float = 0.75) -> np.ndarray:
     """The unigram distribution raised to ``power`` and renormalised: where negatives come from.
 

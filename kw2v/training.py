@@ -228,7 +228,7 @@ def _train_encoded(method, vocab, ids, starts, config, strategy, backup, extras,
             config=config,
             tokens=len(ids),
             seconds=seconds + time.perf_counter() - start,
-            effective_tokens=round(len(ids) * _kept_fraction(pipeline)),
+            effective_tokens=round(len(ids) * pipeline.kept_fraction()),
         )
         _finish(result, backup, verbose)
     return result
@@ -327,12 +327,6 @@ def _fit(model, pipeline: ExamplePipeline, strategy, config, done, callbacks, hi
     for k, vals in new.items():
         history.setdefault(k, []).extend(float(v) for v in vals)
     return history
-
-
-def _kept_fraction(pipeline: ExamplePipeline) -> float:
-    """The expected fraction of tokens that subsampling keeps (1 without subsampling)."""
-    kept = getattr(pipeline, "_kept_fraction", None)
-    return kept() if kept is not None else 1.0
 
 
 def _finish(result: TrainResult, backup: RunBackup | None, verbose) -> None:
