@@ -1,13 +1,15 @@
 """kw2v: word2vec in Keras 3, the helper package of the kw2v course.
 
-Read top-down the way data flows: ``datasets`` (named corpora, downloads) and ``corpus``
-(text → tokens) → ``vocab`` → ``sampling`` and ``pairs`` (subsampling, negatives, skip-gram
-pairs) → ``pipeline`` (tf.data) → ``model`` (and ``cbow``, ``hierarchical``, ``glove``) →
-``methods`` (the five methods, one interface) → ``training`` (one ``train()`` for all, with
-``callbacks``) → ``run_folder`` (checkpoints, saved runs) → ``vectors`` (lookup, similarity)
-and ``io`` (atomic files, word2vec formats) → ``evaluate`` and ``plot``; ``cli`` is the command
-line. Public names are importable from ``kw2v`` itself; TensorFlow loads only when a name that
-needs it is first used (``kw2v.import_tensorflow`` loads it without start-up noise).
+Read top-down the way data flows (the README's table lists every module): ``datasets`` and
+``corpus`` (text → tokens) → ``vocab`` (words → indices) → ``sampling`` and ``windows``
+(subsampling, negatives, the window rule) → ``pipeline`` (what every method's examples share)
+→ ``embeddings`` (word tables) → one module per method, each with its examples, model and
+``Method``: ``skipgram``, ``cbow``, ``hierarchical``, ``glove`` → ``methods`` and ``config``
+(the five methods; every option declared once) → ``training`` (one ``train()`` for all) →
+``run_folder`` → ``vectors`` and ``files`` → ``evaluate`` and ``plot``; ``cli`` is the command
+line. Public names are importable from ``kw2v`` itself; TensorFlow loads only where it is
+needed (``backend``), so vectors, evaluation and the command line's ``evaluate`` and
+``neighbors`` work without it.
 """
 
 import os as _os
@@ -20,7 +22,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "Kw2vError": "errors",
-    "import_tensorflow": "startup",
+    "import_tensorflow": "backend",
     "setup_notebook": "startup",
     "Corpus": "corpus",
     "tokenize": "corpus",
@@ -29,42 +31,62 @@ _EXPORTS = {
     "download_text8": "datasets",
     "wiki_sample_path": "datasets",
     "Vocabulary": "vocab",
+    "encode_corpus": "vocab",
     "keep_probabilities": "sampling",
     "noise_distribution": "sampling",
     "make_sampling_table": "sampling",
     "NoiseSampler": "sampling",
     "kept_tokens": "sampling",
-    "skipgrams": "pairs",
-    "window_pairs": "pairs",
+    "window_pairs": "windows",
+    "cbow_windows": "windows",
     "ExamplePipeline": "pipeline",
-    "SkipGramPipeline": "pipeline",
-    "encode_corpus": "pipeline",
-    "build_skipgram_model": "model",
-    "build_softmax_model": "model",
-    "embedding_weights": "model",
-    "couples_to_inputs": "model",
-    "RowAdagrad": "optimizers",
+    "CorpusPipeline": "pipeline",
+    "embedding_weights": "embeddings",
+    "model_vectors": "embeddings",
+    "word_tables": "embeddings",
+    # skip-gram (notebooks 01-05)
+    "skipgrams": "skipgram",
+    "SkipGramPipeline": "skipgram",
+    "build_skipgram_model": "skipgram",
+    "build_softmax_model": "skipgram",
+    "couples_to_inputs": "skipgram",
+    # CBOW, hierarchical softmax, GloVe (notebooks 06 and 07)
+    "CBOWPipeline": "cbow",
+    "build_cbow_model": "cbow",
+    "HuffmanTree": "hierarchical",
+    "PAD_CODE": "hierarchical",
+    "path_loss": "hierarchical",
+    "plot_huffman_tree": "hierarchical",
+    "build_hierarchical_skipgram_model": "hierarchical",
+    "build_hierarchical_cbow_model": "hierarchical",
+    "glove_vectors": "glove",
+    "glove_weight": "glove",
+    "fit_biases": "glove",
+    "warm_start_biases": "glove",
+    "Cooccurrence": "glove",
+    "count_cooccurrences": "glove",
+    "GloVePipeline": "glove",
+    "build_glove_model": "glove",
+    # one interface for the five methods, one train()
+    "Method": "method",
+    "METHODS": "methods",
+    "method_for": "methods",
     "TrainConfig": "config",
+    "RowAdagrad": "optimizers",
     "train": "training",
     "TrainResult": "training",
     "compile_model": "training",
-    "compile_skipgram": "training",
-    "model_vectors": "model",
-    "word_tables": "model",
     "NeighborsCallback": "callbacks",
     "EpochVectors": "callbacks",
     "SpaceAnimation": "animation",
-    "Method": "methods",
-    "METHODS": "methods",
-    "method_for": "methods",
     "RunBackup": "run_folder",
     "load_model": "run_folder",
     "load_run": "run_folder",
     "save_run": "run_folder",
     "WordVectors": "vectors",
     "UnknownWordError": "vectors",
-    "atomic_write": "io",
-    "atomic_path": "io",
+    "atomic_write": "files",
+    "atomic_path": "files",
     "word_pairs": "evaluate",
     "analogies": "evaluate",
     "evaluate_all": "evaluate",
@@ -76,23 +98,6 @@ _EXPORTS = {
     "content_words": "plot",
     "overlapping_labels": "plot",
     "WORD_GROUPS": "plot",
-    # the word2vec variants and GloVe (notebooks 06 and 07)
-    "CBOWPipeline": "cbow",
-    "build_cbow_model": "cbow",
-    "HuffmanTree": "hierarchical",
-    "PAD_CODE": "hierarchical",
-    "path_loss": "hierarchical",
-    "plot_huffman_tree": "hierarchical",
-    "build_hierarchical_skipgram_model": "hierarchical",
-    "cbow_windows": "cbow",
-    "glove_vectors": "glove",
-    "glove_weight": "glove",
-    "fit_biases": "glove",
-    "warm_start_biases": "glove",
-    "Cooccurrence": "glove",
-    "count_cooccurrences": "glove",
-    "GloVePipeline": "glove",
-    "build_glove_model": "glove",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -11,7 +11,7 @@ Time to quality: each child saves its vectors and the time after every epoch (kw
 ``train --epoch-vectors``, a gensim callback for gensim). Once both have finished, every
 snapshot is scored, outside the timing, and the scores are drawn against the seconds since
 that process started in ``time_to_quality.png``: a trainer that is slower per word can still
-reach a score first. Both write their snapshots through :func:`kw2v.io.save_epoch_vectors`,
+reach a score first. Both write their snapshots through :func:`kw2v.files.save_epoch_vectors`,
 so the writing, which later epochs' times include, costs both alike.
 
 Words per second are counted two ways, named in every table: raw (the corpus's words, epochs
@@ -21,6 +21,7 @@ subsampling, what gensim's log calls "effective words"), the same count for both
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import platform
@@ -32,8 +33,7 @@ from pathlib import Path
 
 from kw2v.config import TrainConfig
 from kw2v.errors import Kw2vError
-from kw2v.io import read_epoch_vectors, save_epoch_vectors
-from kw2v.methods import method_for
+from kw2v.files import read_epoch_vectors, save_epoch_vectors
 
 METRICS = (
     "wall_s",
@@ -97,7 +97,7 @@ def _run_child(argv: list[str]) -> tuple[float, float]:
 def _gensim_worker(argv: list[str]) -> None:
     """Child process: train gensim's Word2Vec on a text file and save its vectors, and after
     every epoch its vectors and the time, as ``kw2v train --epoch-vectors`` does."""
-    corpus, out, sg, hs, epochs, dim, window, negative, min_count, sample, seed = argv
+    corpus, out, options = argv
     from gensim.models import Word2Vec
     from gensim.models.callbacks import CallbackAny2Vec
     from gensim.models.word2vec import LineSentence
@@ -116,18 +116,7 @@ def _gensim_worker(argv: list[str]) -> None:
 
     start = time.perf_counter()
     model = Word2Vec(
-        LineSentence(corpus),
-        sg=int(sg),
-        hs=int(hs),
-        vector_size=int(dim),
-        window=int(window),
-        negative=int(negative),
-        min_count=int(min_count),
-        sample=float(sample),
-        epochs=int(epochs),
-        seed=int(seed),
-        workers=2,
-        callbacks=[EpochVectors()],
+        LineSentence(corpus), **json.loads(options), workers=2, callbacks=[EpochVectors()]
     )
     seconds = time.perf_counter() - start
     Path(out).mkdir(parents=True, exist_ok=True)
@@ -139,17 +128,10 @@ def _gensim_worker(argv: list[str]) -> None:
 def run_bench(
     source: str,
     out_dir: str | os.PathLike,
+    config: TrainConfig | None = None,
     *,
-    epochs: int = 1,
     max_words: int | None = None,
-    dim: int = 100,
-    window: int | None = None,
-    negative: int | None = None,
-    min_count: int = 5,
-    sample: float | None = None,
-    seed: int = 1,
-    model: str = "skipgram",
-    loss: str = "negative",
+    **overrides,
 ) -> dict:
     """Train kw2v and gensim (workers=2) with the same options; return and write the results.
 
@@ -157,67 +139,49 @@ def run_bench(
     trainer's results hold a ``curve``, one point per epoch: the seconds since its process
     started and the WS353, SimLex-999 and 3CosAdd analogy scores of that epoch's vectors.
 
-    ``model`` and ``loss`` choose the method on both sides: gensim's ``sg`` (1 for skip-gram,
-    0 for CBOW), ``hs`` (1 for hierarchical softmax) and ``negative`` (0 with ``hs``).
-    ``window``, ``negative`` and ``sample`` left at None are the method's defaults, as for
-    ``kw2v train``.
+    ``config`` (default: one epoch) and ``overrides`` are kw2v's options, as for
+    :func:`kw2v.train`; kw2v gets them all, gensim those it has: ``sg`` (1 for skip-gram, 0
+    for CBOW), ``hs`` (1 for hierarchical softmax), ``negative`` (0 with ``hs``), the vector
+    size, window, ``min_count``, ``sample``, epochs and seed.
 
     Raises
     ------
     Kw2vError
         For GloVe, which gensim's Word2Vec does not have, or an option the method ignores.
     """
-    if model == "glove":
+    from kw2v.methods import resolve
+
+    config = dataclasses.replace(config or TrainConfig(epochs=1), **overrides)
+    if config.architecture == "glove":
         raise Kw2vError(
             "bench compares kw2v with gensim's Word2Vec, which has no GloVe; train it with "
             "`train --model glove` and score it with `evaluate`"
         )
-    config = TrainConfig(
-        window=window, negative=negative, sample=sample, model=model, loss=loss
-    ).validate()
-    hs = int(loss == "hierarchical")
-    window, sample = config.window, config.sample
-    negative = 0 if hs else config.negative
+    method, config = resolve(config)
+    hs = int(config.objective == "hierarchical")
+    gensim = dict(
+        sg=int(config.architecture == "skipgram"), hs=hs, vector_size=config.dim,
+        window=config.window, negative=0 if hs else config.negative,
+        min_count=config.min_count, sample=config.sample, epochs=config.epochs, seed=config.seed,
+    )  # fmt: skip
     from kw2v.evaluate import evaluate_all
     from kw2v.vectors import WordVectors
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     text, words = prepare_corpus(source, max_words, out)
-    opts = [str(v) for v in (epochs, dim, window, negative, min_count, sample, seed)]
-    shared = ["--epochs", opts[0], "--dim", opts[1], "--window", opts[2],
-              "--min-count", opts[4], "--sample", opts[5], "--seed", opts[6],
-              "--model", model, "--loss", loss]  # fmt: skip
-    if not hs:
-        shared += ["--negative", opts[3]]
+    kw2v_out = out / "kw2v"
     commands = {
         "kw2v": [
-            sys.executable,
-            "-m",
-            "kw2v",
-            "train",
-            "--corpus",
-            str(text),
-            "--out",
-            str(out / "kw2v"),
-            "--normalize",
-            "none",
-            "--epoch-vectors",
-            str(out / "kw2v" / EPOCHS_DIR),
-            *shared,
-        ],  # fmt: skip
+            sys.executable, "-m", "kw2v", "train", "--corpus", str(text), "--out", str(kw2v_out),
+            "--normalize", "none", "--epoch-vectors", str(kw2v_out / EPOCHS_DIR),
+            *config.to_argv(),
+        ],
         "gensim": [
-            sys.executable,
-            "-m",
-            "kw2v.bench",
-            "--gensim-worker",
-            str(text),
-            str(out / "gensim"),
-            str(int(model == "skipgram")),
-            str(hs),
-            *opts,
-        ],  # fmt: skip
-    }
+            sys.executable, "-m", "kw2v.bench", "--gensim-worker", str(text),
+            str(out / "gensim"), json.dumps(gensim),
+        ],
+    }  # fmt: skip
     runs = {}
     for name, argv in commands.items():
         shutil.rmtree(out / name / EPOCHS_DIR, ignore_errors=True)  # an earlier bench's
@@ -235,8 +199,8 @@ def run_bench(
         results[name] = {
             "wall_s": round(wall, 1),
             "train_s": round(train_s, 1),
-            "words_per_s": round(words * epochs / wall),
-            "effective_words_per_s": round(effective * epochs / wall),
+            "words_per_s": round(words * config.epochs / wall),
+            "effective_words_per_s": round(effective * config.epochs / wall),
             "peak_rss_mb": round(rss),
             "vocabulary": len(vectors),
             "ws353": round(scores["ws353"], 4),
@@ -248,16 +212,10 @@ def run_bench(
     k, g = results["kw2v"], results["gensim"]
     report = {
         "corpus": str(source),
-        "method": method_for(model, loss).title,
+        "method": method.title,
         "words": words,
         "effective_words": effective,
-        "options": dict(
-            zip(
-                ("epochs", "dim", "window", "negative", "min_count", "sample", "seed"),
-                opts,
-                strict=True,
-            )
-        ),  # fmt: skip
+        "options": {k: v for k, v in dataclasses.asdict(config).items() if v is not None},
         "gensim_options": json.loads((out / "gensim" / "run.json").read_text())["options"],
         "machine": machine_description(),
         "results": results,
@@ -277,7 +235,7 @@ def run_bench(
 
 def quality_curve(directory: Path, started: float) -> list[dict]:
     """Score the vectors saved after every epoch in ``directory``
-    (:func:`kw2v.io.save_epoch_vectors`); ``seconds`` counts from ``started``, the unix time
+    (:func:`kw2v.files.save_epoch_vectors`); ``seconds`` counts from ``started``, the unix time
     at which the process was started."""
     from kw2v.evaluate import evaluate_all
     from kw2v.vectors import WordVectors
@@ -297,8 +255,7 @@ def plot_time_to_quality(report: dict, out: str | os.PathLike | None = None):
     import matplotlib
     from matplotlib.figure import Figure
 
-    from kw2v.plot import _save
-    from kw2v.startup import PLOT_STYLE
+    from kw2v.plot import PLOT_STYLE, save_figure
 
     corpus = Path(report["corpus"]).name
     with matplotlib.rc_context(PLOT_STYLE):
@@ -326,7 +283,7 @@ def plot_time_to_quality(report: dict, out: str | os.PathLike | None = None):
             f"{report['options']['epochs']} epochs): quality against wall-clock time\n"
             "of whole processes, from their start (start-up, reading and vocabulary included)"
         )
-        _save(fig, out)
+        save_figure(fig, out)
     return fig
 
 
@@ -340,9 +297,16 @@ def machine_description() -> str:
                 break
     except OSError:
         pass
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
-    libs = ", ".join(f"{p} {version(p)}" for p in ("tensorflow", "keras", "gensim", "numpy"))
+    def installed(package):
+        try:
+            return f"{package} {version(package)}"
+        except PackageNotFoundError:
+            return None
+
+    packages = ("tensorflow", "jax", "keras", "gensim", "numpy")
+    libs = ", ".join(filter(None, map(installed, packages)))
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {libs}"
 
 

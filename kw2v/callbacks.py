@@ -17,8 +17,8 @@ from pathlib import Path
 import keras
 
 from kw2v import distribute
-from kw2v.io import save_epoch_vectors
-from kw2v.model import model_vectors
+from kw2v.files import save_epoch_vectors
+from kw2v.embeddings import model_vectors
 from kw2v.vocab import Vocabulary
 
 
@@ -37,7 +37,7 @@ class NeighborsCallback(keras.callbacks.Callback):
     every : int
         Print every ``every`` epochs.
     output_vectors : {"target+context", "target"}
-        The vectors to look in (:func:`kw2v.model.word_tables`); :func:`kw2v.train` passes
+        The vectors to look in (:func:`kw2v.word_tables`); :func:`kw2v.train` passes
         the run's.
     """
 
@@ -117,9 +117,9 @@ class EpochVectors(keras.callbacks.Callback):
 
     For convergence studies (how many epochs are worth it) and ``kw2v bench``'s
     time-to-quality curve. After epoch N it writes ``directory/epoch-N.bin`` (word2vec binary,
-    the vectors :func:`kw2v.model.model_vectors` gives, like the run folder's ``vectors.bin``)
+    the vectors :func:`kw2v.model_vectors` gives, like the run folder's ``vectors.bin``)
     and adds the unix time at which the epoch ended to ``directory/epochs.json``
-    (:func:`kw2v.io.save_epoch_vectors`). Works with every model kw2v builds. Under a
+    (:func:`kw2v.files.save_epoch_vectors`). Works with every model kw2v builds. Under a
     multi-worker strategy only the chief writes. ``kw2v.train(epoch_vectors=DIR)`` and
     ``kw2v train --epoch-vectors DIR`` add it with the run's vocabulary.
 
@@ -130,7 +130,7 @@ class EpochVectors(keras.callbacks.Callback):
     vocab : Vocabulary
         The run's vocabulary.
     output_vectors : {"target+context", "target"}
-        The vectors to save (:func:`kw2v.model.word_tables`); give the run's.
+        The vectors to save (:func:`kw2v.word_tables`); give the run's.
     """
 
     def __init__(

@@ -17,9 +17,9 @@ import time
 import warnings
 from pathlib import Path
 
-from kw2v.config import LOSSES, MODELS, TrainConfig
+from kw2v.backend import import_tensorflow
+from kw2v.config import add_options, config_from_args
 from kw2v.errors import Kw2vError
-from kw2v.startup import import_tensorflow
 
 DEMO_PROBES = ("king", "war", "music", "france", "three")
 DEMO_GROUPS = {  # coloured in the demo's t-SNE picture; words missing from the map are skipped
@@ -50,50 +50,9 @@ def _load_vectors(path: str, nonfinite: str = "refuse"):
     return load_vectors(path, nonfinite=nonfinite)
 
 
-def _add_train_options(p: argparse.ArgumentParser, defaults) -> None:
-    """Options shared by ``train`` and ``demo``; defaults come from :class:`TrainConfig`."""
-    g = p.add_argument_group("training options")
-    g.add_argument("--epochs", type=int, default=defaults.epochs)
-    g.add_argument("--dim", type=int, default=defaults.dim, help="vector size")
-    g.add_argument(
-        "--window", type=int, default=defaults.window, help="max context distance (5; glove: 10)"
-    )
-    g.add_argument(
-        "--negative", type=int, default=None, help="negatives per example (5; negative sampling)"
-    )
-    g.add_argument("--min-count", type=int, default=defaults.min_count)
-    g.add_argument("--max-vocab", type=int, default=defaults.max_vocab)
-    g.add_argument(
-        "--sample", type=float, default=None, help="subsampling threshold (1e-3; word2vec)"
-    )
-    g.add_argument("--batch-size", type=int, default=defaults.batch_size, help="pairs per batch")
-    g.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
-    g.add_argument(
-        "--shared-embedding",
-        action="store_true",
-        help="one Embedding for target and context (the classic Keras tutorial)",
-    )
-    g.add_argument(
-        "--model",
-        choices=MODELS,
-        default=defaults.model,
-        help="word2vec's skip-gram or CBOW, or GloVe (default: skipgram)",
-    )
-    g.add_argument(
-        "--loss",
-        choices=LOSSES,
-        default=defaults.loss,
-        help="negative sampling or hierarchical softmax, for skipgram and cbow; an option the "
-        "method does not use (--negative with hierarchical, --sample with glove) is refused",
-    )
-    g.add_argument("--seed", type=int, default=defaults.seed)
-    g.add_argument(
-        "--output-vectors",
-        choices=("target+context", "target"),
-        default=None,
-        help="vectors to save: the sum of both tables (skipgram's and glove's default) or the "
-        "target table (gensim's; cbow's default, the only one with hierarchical softmax)",
-    )
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    """What ``train`` and ``demo`` add to the training options (:class:`TrainConfig`'s)."""
+    g = p.add_argument_group("the run")
     g.add_argument(
         "--normalize",
         choices=("none", "lower", "text8"),
@@ -111,57 +70,24 @@ def _at_least_one(text: str) -> int:
     return value
 
 
-def _add_distribute_options(p: argparse.ArgumentParser) -> None:
-    """``train`` only: spread training over devices or machines (docs/distributed.md)."""
-    from kw2v.distribute import STRATEGIES
+def _resolved(config):
+    """``config`` with its method's defaults (:func:`kw2v.methods.resolve`; loads Keras)."""
+    from kw2v.methods import resolve
 
-    g = p.add_argument_group("distributed training (TensorFlow backend)")
-    g.add_argument(
-        "--strategy",
-        choices=STRATEGIES,
-        default="default",
-        help="mirrored: all local GPUs (or logical CPUs); multiworker: the cluster in TF_CONFIG",
-    )
-    g.add_argument(
-        "--logical-cpus",
-        type=int,
-        default=None,
-        metavar="N",
-        help="with --strategy mirrored: split the CPU into N devices (to try it without GPUs)",
-    )
-
-
-def _config_from(args):
-    return TrainConfig(
-        dim=args.dim,
-        window=args.window,
-        negative=args.negative,
-        min_count=args.min_count,
-        max_vocab=args.max_vocab,
-        sample=args.sample,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        learning_rate=args.learning_rate,
-        shared_embedding=args.shared_embedding,
-        seed=args.seed,
-        output_vectors=args.output_vectors,
-        strategy=getattr(args, "strategy", "default"),
-        logical_cpus=getattr(args, "logical_cpus", None),
-        model=args.model,
-        loss=args.loss,
-    ).validate()
+    return resolve(config)[1]
 
 
 def cmd_train(args) -> int:
     from kw2v.corpus import Corpus
 
-    config = _config_from(args)  # bad options and paths fail before TensorFlow loads
+    config = config_from_args(args)  # bad options and paths fail before Keras loads
     corpus = Corpus(args.corpus, mode=args.normalize)
     if args.epoch_vectors is not None:
         _check_epoch_vectors_dir(args.epoch_vectors)
-    _check_out_dir(args.out, config)
     if args.animate is not None and Path(args.animate).suffix.lower() not in (".gif", ".mp4"):
         raise Kw2vError(f"--animate {args.animate}: give a .gif or .mp4 path")
+    config = _resolved(config)
+    _check_out_dir(args.out, config)
     import_tensorflow()
     from kw2v.training import train
 
@@ -188,12 +114,12 @@ def cmd_train(args) -> int:
 def cmd_demo(args) -> int:
     from kw2v.corpus import Corpus
     from kw2v.evaluate import evaluate_all, format_table
-    from kw2v.io import atomic_write
+    from kw2v.files import atomic_write
     from kw2v.plot import plot_tsne
 
     start = time.perf_counter()
     out = Path(args.out)
-    config = _config_from(args)
+    config = _resolved(config_from_args(args))
     _check_out_dir(out, config)
     import_tensorflow()
     from kw2v.training import train
@@ -298,19 +224,7 @@ def cmd_export(args) -> int:
 def cmd_bench(args) -> int:
     from kw2v.bench import run_bench
 
-    report = run_bench(
-        args.corpus,
-        args.out,
-        epochs=args.epochs,
-        max_words=args.max_words,
-        dim=args.dim,
-        window=args.window,
-        negative=args.negative,
-        min_count=args.min_count,
-        sample=args.sample,
-        model=args.model,
-        loss=args.loss,
-    )
+    report = run_bench(args.corpus, args.out, config_from_args(args), max_words=args.max_words)
     print((Path(args.out) / "bench.md").read_text())
     print(f"wrote {Path(args.out) / 'bench.json'} and bench.md; ratios: {report['ratios']}")
     return 0
@@ -325,7 +239,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    defaults = TrainConfig()
     parser = _Parser(
         prog="python -m kw2v", description="word2vec in Keras: train, evaluate, look, export."
     )
@@ -334,14 +247,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="train on the embedded wiki-sample, evaluate, draw t-SNE")
     p.add_argument("--out", default="runs/demo", help="output folder (default: runs/demo)")
     p.add_argument("--tsne-words", type=_at_least_one, default=150, help="content words drawn")
-    _add_train_options(p, defaults)
+    add_options(p, groups=("training options",))
+    _add_run_options(p)
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("train", help="train on a corpus and write DIR/vectors.bin")
     p.add_argument("--corpus", required=True, help="wiki-sample, text8, or a text file path")
     p.add_argument("--out", required=True, help="output folder")
-    _add_train_options(p, defaults)
-    _add_distribute_options(p)
+    add_options(p)
+    _add_run_options(p)
     p.add_argument(
         "--animate",
         metavar="PATH",
@@ -367,15 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--corpus", required=True, help="wiki-sample, text8, or a text file path")
     p.add_argument("--out", default="runs/bench", help="output folder (default: runs/bench)")
-    p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--max-words", type=int, default=None, help="use the first W words only")
-    p.add_argument("--dim", type=int, default=defaults.dim)
-    p.add_argument("--window", type=int, default=defaults.window)
-    p.add_argument("--negative", type=int, default=None, help="(5; negative sampling)")
-    p.add_argument("--min-count", type=int, default=defaults.min_count)
-    p.add_argument("--sample", type=float, default=None, help="(1e-3)")
-    p.add_argument("--model", choices=MODELS, default=defaults.model, help="skipgram or cbow")
-    p.add_argument("--loss", choices=LOSSES, default=defaults.loss)
+    add_options(p, groups=("training options",))
+    p.set_defaults(epochs=1)
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("evaluate", help="WS353, SimLex-999 and analogy scores of vectors")

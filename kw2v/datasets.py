@@ -106,11 +106,11 @@ def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
 
 
 def _write_atomically(target: Path, lines: Iterator[str]) -> None:
-    """Write lines with :func:`kw2v.io.atomic_write` (temporary file, fsync, rename).
+    """Write lines with :func:`kw2v.files.atomic_write` (temporary file, fsync, rename).
 
     A crash or Ctrl-C midway leaves no half-written ``target`` that a later run would trust.
     """
-    from kw2v.io import atomic_write
+    from kw2v.files import atomic_write
 
     with atomic_write(target, "w") as out:
         out.writelines(lines)

@@ -17,12 +17,13 @@ device. Introduced in ``docs/distributed.md``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 
+from kw2v.backend import require_tensorflow
+from kw2v.config import check_values
 from kw2v.errors import Kw2vError
-
-STRATEGIES = ("default", "mirrored", "multiworker")
 
 
 def configure_logical_cpus(n: int) -> None:
@@ -36,10 +37,8 @@ def configure_logical_cpus(n: int) -> None:
     Kw2vError
         ``n`` below 1, or TensorFlow already initialised with a different split.
     """
-    import tensorflow as tf
-
-    if n < 1:
-        raise Kw2vError(f"--logical-cpus must be at least 1, got {n}")
+    check_values(logical_cpus=n)
+    tf = require_tensorflow("--logical-cpus")
     cpu = tf.config.list_physical_devices("CPU")[0]
     try:
         tf.config.set_logical_device_configuration(
@@ -65,7 +64,8 @@ def make_strategy(name: str = "default", logical_cpus: int | None = None):
     ----------
     name : {"default", "mirrored", "multiworker"}
     logical_cpus : int, optional
-        For ``"mirrored"`` on a machine without GPUs: split the CPU into this many devices.
+        For ``"mirrored"`` on a machine without GPUs: split the CPU into this many devices
+        (:meth:`kw2v.TrainConfig.validate` refuses it with another strategy).
 
     Returns
     -------
@@ -77,10 +77,7 @@ def make_strategy(name: str = "default", logical_cpus: int | None = None):
         An unknown name, a strategy under a backend other than TensorFlow, or a missing or
         malformed ``TF_CONFIG`` for ``"multiworker"``.
     """
-    if name not in STRATEGIES:
-        raise Kw2vError(f"--strategy must be one of {', '.join(STRATEGIES)}, got {name!r}")
-    if logical_cpus is not None and name != "mirrored":
-        raise Kw2vError("--logical-cpus works with --strategy mirrored only")
+    check_values(strategy=name)
     if name == "default":
         return None
     import keras
@@ -90,7 +87,7 @@ def make_strategy(name: str = "default", logical_cpus: int | None = None):
             f"--strategy {name} needs the TensorFlow backend (KERAS_BACKEND=tensorflow), "
             f"not {keras.backend.backend()}"
         )
-    import tensorflow as tf
+    tf = require_tensorflow(f"--strategy {name}")
 
     if name == "mirrored":
         if logical_cpus is not None:
@@ -204,8 +201,9 @@ def check_batch_size(strategy, batch_size: int) -> None:
         )
 
 
-def compile_options(strategy, jit_compile: bool, steps_per_execution: int) -> tuple[bool, int]:
-    """The ``jit_compile`` and ``steps_per_execution`` that work under ``strategy``.
+def compile_options(strategy, config):
+    """``config`` with the ``jit_compile`` and ``steps_per_execution`` that work under
+    ``strategy``.
 
     Measured with Keras 3.15 / TensorFlow 2.21 on two logical CPUs: XLA fails under
     MirroredStrategy (a replica's variables live on another device than the compiled step),
@@ -214,8 +212,8 @@ def compile_options(strategy, jit_compile: bool, steps_per_execution: int) -> tu
     distributed run compiles one plain graph step per call; without a strategy both stay on.
     """
     if strategy is None:
-        return jit_compile, steps_per_execution
-    return False, 1
+        return config
+    return dataclasses.replace(config, jit_compile=False, steps_per_execution=1)
 
 
 def input_pipeline(pipeline, context):
@@ -247,7 +245,6 @@ def distribute_pipeline(strategy, pipeline, start_epoch: int = 0):
     single-device run sees. ``start_epoch`` resumes the random streams, as in
     :meth:`~kw2v.pipeline.ExamplePipeline.dataset`.
     """
-    check_batch_size(strategy, pipeline.batch_size)
 
     def dataset_fn(context):
         per_replica = context.get_per_replica_batch_size(pipeline.batch_size)

@@ -13,18 +13,24 @@ The saved vectors are ``w + w~``, as in the paper. Introduced in notebook 07.
 
 from __future__ import annotations
 
+import time
 import warnings
 
 import keras
 import numpy as np
 from keras import layers
 
+from kw2v.backend import require_tensorflow
+from kw2v.config import check_values
+from kw2v.embeddings import word2vec_embedding, word_tables
 from kw2v.errors import Kw2vError
-from kw2v.model import word2vec_embedding, word_tables
+from kw2v.method import ONE_TABLE, Method
 from kw2v.pipeline import ExamplePipeline
+from kw2v.windows import neighbours
 
 __all__ = [
     "Cooccurrence",
+    "GloVe",
     "GloVePipeline",
     "build_glove_model",
     "count_cooccurrences",
@@ -109,14 +115,11 @@ def _chunk_pairs(
     """
     n = len(ids)
     keys, weights = [], []
-    for d in range(1, window + 1):
-        first_right = max(start, d)
-        if first_right >= n:
-            continue
-        left, right = slice(first_right - d, n - d), slice(first_right, n)
-        same = sent[left] == sent[right]
-        a = ids[left][same].astype(np.int64)
-        b = ids[right][same].astype(np.int64)
+    for d, same, _ in neighbours(n, window, None, sent):  # every span is the whole window
+        first_left = max(start - d, 0)
+        same = same[first_left:]
+        a = ids[first_left : n - d][same].astype(np.int64)
+        b = ids[first_left + d :][same].astype(np.int64)
         keys += [a * vocab_size + b, b * vocab_size + a]
         weights.append(np.full(2 * len(a), 1.0 / d))
     if not keys:
@@ -174,8 +177,7 @@ def count_cooccurrences(
     -------
     Cooccurrence
     """
-    if window < 1:
-        raise Kw2vError(f"window must be at least 1, got {window}")
+    check_values(window=window)
     if max_pairs < 1:
         raise Kw2vError(f"max_pairs must be at least 1, got {max_pairs}")
     ids = np.asarray(ids, np.int32)
@@ -255,6 +257,7 @@ class GloVePipeline(ExamplePipeline):
         x_max: float = X_MAX,
         alpha: float = ALPHA,
         seed: int = 0,
+        steps_per_execution: int = 1,
     ):
         if sampling not in ("weighted", "uniform"):
             raise Kw2vError(f"sampling must be 'weighted' or 'uniform', got {sampling!r}")
@@ -263,7 +266,7 @@ class GloVePipeline(ExamplePipeline):
         self.cooc, self.sampling = cooc, sampling
         self.log_x = np.log(cooc.values).astype(np.float32)
         self.weight = glove_weight(cooc.values, x_max, alpha).astype(np.float32)
-        super().__init__(batch_size=batch_size, seed=seed)
+        super().__init__(batch_size=batch_size, seed=seed, steps_per_execution=steps_per_execution)
 
     def _size(self) -> int:
         return len(self.cooc)
@@ -298,7 +301,7 @@ class GloVePipeline(ExamplePipeline):
         return x, self.log_x[idx, None], weight
 
     def _signature(self):
-        import tensorflow as tf
+        tf = require_tensorflow("the tf.data input pipeline")
 
         spec = tf.TensorSpec((None,), tf.int32)
         return (
@@ -387,7 +390,42 @@ def warm_start_biases(model: keras.Model, cooc: Cooccurrence, **kwargs) -> keras
 def glove_vectors(model: keras.Model) -> np.ndarray:
     """``w + w~``: the word and context tables summed, one row per vocabulary index.
 
-    :func:`kw2v.model.word_tables` with ``"target+context"``, GloVe's own choice.
+    :func:`kw2v.word_tables` with ``"target+context"``, GloVe's own choice.
     Introduced in notebook 07.
     """
     return word_tables(model, "target+context")
+
+
+class GloVe(Method):
+    """GloVe: vectors fitted to the log of the co-occurrence counts, counted once (notebook 07).
+
+    ``seconds`` of its run includes the counting, so words/s compares whole runs.
+    """
+
+    title, window = "GloVe", 10
+    unused = {
+        "negative": "GloVe fits co-occurrence counts, with no negatives",
+        "sample": "GloVe counts every co-occurrence; its weighting f(X) damps frequent pairs",
+        "shared_embedding": ONE_TABLE,
+    }
+
+    def keras_loss(self):
+        return "mean_squared_error"
+
+    def pipeline(self, config, vocab, ids, starts, verbose):
+        start = time.perf_counter()
+        cooc = count_cooccurrences(ids, len(vocab), config.window, sentence_starts=starts)
+        if verbose:
+            print(
+                f"co-occurrence matrix: {len(cooc):,} non-zero entries "
+                f"({cooc.density:.3%} of {len(vocab) - 1:,}²), "
+                f"counted in {time.perf_counter() - start:.1f} s",
+                flush=True,
+            )
+        return GloVePipeline(
+            cooc, batch_size=config.batch_size, seed=config.seed,
+            steps_per_execution=config.steps_per_execution,
+        )  # fmt: skip
+
+    def build(self, config, vocab, pipeline):
+        return warm_start_biases(build_glove_model(len(vocab), config.dim), pipeline.cooc)

@@ -19,8 +19,12 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from kw2v.backend import require_tensorflow
+from kw2v.cbow import CBOWNegative, CBOWPipeline, context_mean
+from kw2v.embeddings import word2vec_embedding
 from kw2v.errors import Kw2vError
-from kw2v.model import word2vec_embedding
+from kw2v.method import ONE_TABLE
+from kw2v.skipgram import SkipGramNegative, SkipGramPipeline
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -28,7 +32,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PAD_CODE",
+    "CBOWHierarchical",
     "HuffmanTree",
+    "SkipGramHierarchical",
+    "build_hierarchical_cbow_model",
     "build_hierarchical_skipgram_model",
     "hierarchical_dataset",
     "path_loss",
@@ -198,7 +205,7 @@ def path_loss(y_true, y_pred):
     return ops.sum(bce * mask, axis=-1)
 
 
-def _path_output(hidden, path, n_nodes: int, embedding_dim: int):
+def path_output(hidden, path, n_nodes: int, embedding_dim: int):
     """``sigma(u_node . h)`` for every node on the (padded) path: shape (batch, depth)."""
     node_embedding = layers.Embedding(
         n_nodes, embedding_dim, embeddings_initializer="zeros", name="node_embedding"
@@ -239,8 +246,25 @@ def build_hierarchical_skipgram_model(
     target = keras.Input(shape=(), dtype="int32", name="target")
     path = keras.Input(shape=(None,), dtype="int32", name="path")
     v = embedding(target)
-    prob = _path_output(v, path, n_nodes, embedding_dim)
+    prob = path_output(v, path, n_nodes, embedding_dim)
     return keras.Model([target, path], prob, name=name)
+
+
+def build_hierarchical_cbow_model(
+    vocab_size: int, n_nodes: int, embedding_dim: int = 100, name: str = "cbow_hs"
+) -> keras.Model:
+    """CBOW with hierarchical softmax: the mean of the context vectors
+    (:func:`kw2v.cbow.context_mean`) against the nodes on the centre word's path.
+
+    Inputs ``context`` (batch, 2w) and ``path`` (batch, depth); output ``sigma(u_node . h)``
+    per step, trained with :func:`path_loss`. Introduced in notebook 06.
+    """
+    if vocab_size < 3 or n_nodes < 1:
+        raise Kw2vError("hierarchical softmax needs at least 2 words in the vocabulary")
+    context, h = context_mean(vocab_size, embedding_dim)
+    path = keras.Input(shape=(None,), dtype="int32", name="path")
+    prob = path_output(h, path, n_nodes, embedding_dim)
+    return keras.Model([context, path], prob, name=name)
 
 
 def hierarchical_dataset(dataset, tree: HuffmanTree, predicted: str):
@@ -251,8 +275,7 @@ def hierarchical_dataset(dataset, tree: HuffmanTree, predicted: str):
     path (input ``path``), and the labels by its codes. Build the source pipeline with
     ``negative=0`` so no negatives are drawn for nothing. Introduced in notebook 06.
     """
-    import tensorflow as tf
-
+    tf = require_tensorflow("the tf.data input pipeline")
     paths = tf.constant(tree.paths)
     codes = tf.constant(tree.codes.astype(np.float32))
 
@@ -354,3 +377,76 @@ def plot_huffman_tree(
     if out is not None:
         fig.savefig(out, dpi=120, bbox_inches="tight")
     return fig
+
+
+class _PathExamples:
+    """What hierarchical softmax changes in a word2vec pipeline: no negatives are drawn, and
+    the word to predict (column 0 of input ``inputs[1]``) becomes its path in ``tree``
+    (:func:`hierarchical_dataset`). Introduced in notebook 06.
+    """
+
+    def __init__(self, ids, counts, *, tree: HuffmanTree, **options):
+        self.tree = tree
+        super().__init__(ids, counts, **{**options, "negative": 0})
+
+    def _to_examples(self, ds):
+        return hierarchical_dataset(super()._to_examples(ds), self.tree, self.inputs[1])
+
+
+class SkipGramPathPipeline(_PathExamples, SkipGramPipeline):
+    """Skip-gram's pairs with the context word's path in the Huffman tree."""
+
+
+class CBOWPathPipeline(_PathExamples, CBOWPipeline):
+    """CBOW's windows with the centre word's path in the Huffman tree."""
+
+
+def huffman_tree(vocab, verbose=0) -> HuffmanTree:
+    """The Huffman tree of a vocabulary, described in one line if ``verbose``."""
+    tree = HuffmanTree(vocab.counts)
+    if verbose:
+        print(
+            f"Huffman tree: {tree.n_nodes:,} inner nodes, paths of {tree.lengths[1:].min()} to "
+            f"{tree.max_depth} steps ({tree.mean_depth(vocab.counts):.1f} per token on average)",
+            flush=True,
+        )
+    return tree
+
+
+class _Hierarchical:
+    """What hierarchical softmax changes in a word2vec method: no negatives, no table Θ of
+    words (the node vectors of the Huffman tree take its place), so E alone is kept."""
+
+    defaults = {"sample": 1e-3}
+    unused = {
+        "negative": "hierarchical softmax predicts through the Huffman tree, with no negatives",
+        "shared_embedding": ONE_TABLE,
+    }
+    output_vectors = ("target",)
+
+    def keras_loss(self):
+        return path_loss
+
+    def pipeline_options(self, config, vocab, ids, starts, verbose):
+        options = super().pipeline_options(config, vocab, ids, starts, verbose)
+        return {**options, "tree": huffman_tree(vocab, verbose)}
+
+
+class SkipGramHierarchical(_Hierarchical, SkipGramNegative):
+    """Skip-gram with hierarchical softmax: the context word's path in a Huffman tree."""
+
+    title = "skip-gram with hierarchical softmax"
+    pipeline_class = SkipGramPathPipeline
+
+    def build(self, config, vocab, pipeline):
+        return build_hierarchical_skipgram_model(len(vocab), pipeline.tree.n_nodes, config.dim)
+
+
+class CBOWHierarchical(_Hierarchical, CBOWNegative):
+    """CBOW with hierarchical softmax: the centre word's path in a Huffman tree."""
+
+    title = "CBOW with hierarchical softmax"
+    pipeline_class = CBOWPathPipeline
+
+    def build(self, config, vocab, pipeline):
+        return build_hierarchical_cbow_model(len(vocab), pipeline.tree.n_nodes, config.dim)

@@ -1,8 +1,11 @@
-"""The streaming input pipelines: every method's training examples, made fresh each epoch.
+"""What every method's input pipeline shares: training examples made fresh each epoch.
 
-:class:`ExamplePipeline` is what they all share (steps, random streams, shards, errors);
-:class:`SkipGramPipeline` is skip-gram's, :class:`kw2v.CBOWPipeline` CBOW's and
-:class:`kw2v.GloVePipeline` GloVe's.
+:class:`ExamplePipeline` is the base of them all (steps, random streams, shards, errors);
+:class:`CorpusPipeline` adds what word2vec's methods share (subsampling, noise, the encoded
+corpus read in chunks, examples made by TensorFlow ops). Each method's own pipeline lives in
+its module: :class:`kw2v.SkipGramPipeline`, :class:`kw2v.CBOWPipeline`,
+:class:`kw2v.GloVePipeline`; hierarchical softmax turns either word2vec pipeline's predicted
+word into its path in the Huffman tree (:mod:`kw2v.hierarchical`).
 """
 
 from __future__ import annotations
@@ -10,65 +13,17 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 
 import numpy as np
 
+from kw2v.backend import require_tensorflow
+from kw2v.config import check_values
 from kw2v.errors import Kw2vError
-from kw2v.pairs import window_pairs
 from kw2v.sampling import NoiseSampler, keep_probabilities, kept_tokens, noise_distribution
-from kw2v.vocab import Vocabulary
-
-
-def encode_corpus(
-    sentences: Iterable[Sequence[str]], vocab: Vocabulary, path: str | os.PathLike | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """The corpus as one int32 array of word indices (unknown words dropped), plus where each
-    sentence starts. Four bytes a token: 68 MB for text8, where the pairs of one epoch would
-    be gigabytes. Introduced in notebook 02.
-
-    With ``path``, the indices are written to that file as they are made and returned
-    memory-mapped (``numpy.memmap``, read-only), so memory no longer grows with the corpus:
-    training reads them a chunk at a time. :func:`kw2v.train` does this.
-
-    Raises
-    ------
-    Kw2vError
-        If no word of the corpus is in the vocabulary.
-    """
-    starts, n = [], 0
-    parts: list[np.ndarray] = []
-    out = open(path, "wb") if path is not None else None  # noqa: SIM115 (closed below)
-    try:
-        buffered = 0
-        for sentence in sentences:
-            ids = vocab.encode(sentence)
-            if len(ids):
-                parts.append(np.asarray(ids, dtype=np.int32))
-                starts.append(n)
-                n += len(ids)
-                buffered += len(ids)
-            if out is not None and buffered >= _WRITE_TOKENS:
-                out.write(np.concatenate(parts).tobytes())
-                parts, buffered = [], 0
-        if out is not None and parts:
-            out.write(np.concatenate(parts).tobytes())
-    finally:
-        if out is not None:
-            out.close()
-    if not n:
-        raise Kw2vError("no word of the corpus is in the vocabulary; lower --min-count")
-    starts = np.asarray(starts, dtype=np.int64)
-    if path is not None:
-        return np.memmap(path, dtype=np.int32, mode="r", shape=(n,)), starts
-    return np.concatenate(parts), starts
-
 
 #: Batches made ahead of ``fit``: two executions of 32 steps.
 _PREFETCH = 64
-
-#: Tokens encoded between two writes to the file of :func:`encode_corpus` (4 MB).
-_WRITE_TOKENS = 1 << 20
 
 
 class ExamplePipeline:
@@ -79,9 +34,10 @@ class ExamplePipeline:
     (:meth:`_signature`, :meth:`_to_examples`). This class does the rest, the same way for
     every method, so every method resumes, distributes and fails alike:
 
-    - an epoch is exactly :meth:`steps_per_epoch` batches, rounded up to a multiple of
-      :attr:`steps_multiple` (Keras runs whole executions of ``steps_per_execution`` steps;
-      :func:`kw2v.train` sets it, so a Keras epoch is one pipeline epoch);
+    - an epoch is exactly :meth:`steps_per_epoch` batches, a whole number of executions of
+      :meth:`execution_steps` steps (Keras runs whole executions of ``steps_per_execution``
+      steps: otherwise each Keras epoch would take a few batches of the next pipeline epoch,
+      and a resumed run would not continue the stream where the stopped one was);
     - epoch ``e`` draws from its own random stream ``(seed, e)``, so a stopped run resumes
       at any epoch with the very batches it would have had;
     - :meth:`shard` gives worker ``i`` of ``n`` its contiguous share, for multi-worker runs;
@@ -89,8 +45,6 @@ class ExamplePipeline:
     - an error raised while making batches inside tf.data is kept, and :meth:`errors`
       re-raises it as itself (TensorFlow would wrap it in a traceback-long ``OpError``).
 
-    With :attr:`tree` set (a :class:`kw2v.HuffmanTree`), the word to predict in each example
-    is replaced by its path in the tree: hierarchical softmax (notebook 06).
     Introduced in notebook 02 (skip-gram); notebooks 06 and 07 add CBOW and GloVe.
     """
 
@@ -98,14 +52,11 @@ class ExamplePipeline:
     examples = "examples"
     #: How to get more of them, for the message when there are none.
     remedy = "give more text or lower --min-count"
-    #: The input holding the word to predict in column 0, for hierarchical softmax.
-    predicted = "context"
 
-    def __init__(self, *, batch_size: int, seed: int, tree=None):
-        if batch_size < 1:
-            raise Kw2vError(f"batch size must be at least 1, got {batch_size}")
-        self.batch_size, self.seed, self.tree = batch_size, seed, tree
-        self.steps_multiple = 1
+    def __init__(self, *, batch_size: int, seed: int, steps_per_execution: int = 1):
+        check_values(batch_size=batch_size, steps_per_execution=steps_per_execution)
+        self.batch_size, self.seed = batch_size, seed
+        self.steps_per_execution = steps_per_execution
         # One random stream per epoch, as many batches as a pass makes; :meth:`shard` narrows
         # these (and the data read, ``lo:hi`` of :meth:`_size`) for distributed training.
         self.shard_index, self.num_shards, self.steps = 0, 1, None
@@ -139,14 +90,21 @@ class ExamplePipeline:
         return ds
 
     # -- shared
+    def _expected_steps(self) -> int:
+        """Expected batches per pass (the exact count varies a little with the random draws)."""
+        return max(1, int(self.expected_examples() // self.batch_size))
+
+    def execution_steps(self) -> int:
+        """Steps per graph call: ``steps_per_execution``, or fewer if an epoch is shorter."""
+        return min(self.steps_per_execution, self._expected_steps())
+
     def steps_per_epoch(self) -> int:
-        """Expected batches per epoch (the exact count varies a little with the random draws),
-        rounded up to a multiple of :attr:`steps_multiple`; a shard's count is fixed by
-        :meth:`shard`."""
+        """Batches per epoch: the expected count rounded up to whole executions
+        (:meth:`execution_steps`); a shard's count is fixed by :meth:`shard`."""
         if self.steps is not None:
             return self.steps
-        steps = max(1, int(self.expected_examples() // self.batch_size))
-        return -(-steps // self.steps_multiple) * self.steps_multiple
+        multiple = self.execution_steps()
+        return -(-self._expected_steps() // multiple) * multiple
 
     def check_examples(self) -> None:
         """Refuse, before ``fit``, data too small to make one example an epoch.
@@ -203,8 +161,6 @@ class ExamplePipeline:
         """
         if not 0 <= index < count:
             raise Kw2vError(f"shard index must be in [0, {count}), got {index}")
-        if batch_size is not None and batch_size < 1:
-            raise Kw2vError(f"batch size must be at least 1, got {batch_size}")
         part = copy.copy(self)
         n = self._size()
         part.lo, part.hi = n * index // count, n * (index + 1) // count
@@ -222,8 +178,7 @@ class ExamplePipeline:
         run. Batches are made in a background thread and prefetched, so a second core makes
         data while the first trains.
         """
-        import tensorflow as tf
-
+        tf = require_tensorflow("the tf.data input pipeline")
         failures = self._failures
 
         def generate():
@@ -240,14 +195,8 @@ class ExamplePipeline:
         return self._for_fit(ds, tf.data.AUTOTUNE)
 
     def _for_fit(self, batches, prefetch):
-        """The batches as ``fit`` takes them (:meth:`_to_examples`; paths in the Huffman tree
-        for hierarchical softmax), made ``prefetch`` batches ahead."""
-        ds = self._to_examples(batches)
-        if self.tree is not None:
-            from kw2v.hierarchical import hierarchical_dataset
-
-            ds = hierarchical_dataset(ds, self.tree, self.predicted)
-        return ds.prefetch(prefetch)
+        """The batches as ``fit`` takes them (:meth:`_to_examples`), ``prefetch`` ahead."""
+        return self._to_examples(batches).prefetch(prefetch)
 
     @property
     def failure(self) -> Exception | None:
@@ -266,9 +215,9 @@ class ExamplePipeline:
             raise
 
 
-def _labels_first_true(predicted):
+def labels_first_true(predicted):
     """Labels ``[1, 0, ..., 0]`` for a (batch, 1 + k) block: the true word, then k negatives."""
-    import tensorflow as tf
+    tf = require_tensorflow("the tf.data input pipeline")
 
     return tf.concat(
         [tf.ones_like(predicted[:, :1], tf.float32), tf.zeros_like(predicted[:, 1:], tf.float32)],
@@ -276,13 +225,47 @@ def _labels_first_true(predicted):
     )
 
 
-class ChunkedExamples(ExamplePipeline):
+class CorpusPipeline(ExamplePipeline):
     """What the word2vec pipelines share: checked options, subsampling and noise made ready,
     and one pass over the encoded corpus cut into shuffled full batches, one chunk at a time.
 
-    Subclasses say how a chunk of the encoded corpus becomes examples
-    (:meth:`_chunk_examples`) and how an example gets its k negatives (:meth:`_pass`).
+    Each epoch walks the corpus in order in chunks of ``chunk_tokens`` tokens: subsampling,
+    dynamic windows (:mod:`kw2v.windows`), a shuffle inside the chunk (so a batch mixes many
+    parts of the text), and k negatives per example from unigram^0.75. Only one chunk's
+    examples are in memory at a time. Subclasses say how a chunk becomes examples
+    (:meth:`_chunk_examples`, and :attr:`graph_kind` for the TensorFlow twin) and how they
+    look to ``fit``. Introduced in notebook 02.
+
+    Parameters
+    ----------
+    ids : ndarray of int32
+        The encoded corpus (:func:`kw2v.encode_corpus`).
+    counts : ndarray of int
+        Vocabulary counts (``Vocabulary.counts``), for subsampling and the noise distribution.
+    sentence_starts : ndarray of int, optional
+        Token offsets where sentences start; windows do not cross them.
+    window, negative, sample : int, int, float
+        word2vec's ``-window``, ``-negative`` and ``-sample``; ``negative=0`` for hierarchical
+        softmax.
+    batch_size : int, optional
+        Examples per batch (default :attr:`default_batch_size`); each carries ``negative``
+        negatives.
+    chunk_tokens : int, optional
+        Corpus tokens turned into examples at a time (default :attr:`default_chunk_tokens`).
+    seed : int
+    noise_power : float
+        The noise distribution is unigram^noise_power.
+    steps_per_execution : int
+        Steps per graph call of the model this pipeline feeds (see :class:`ExamplePipeline`).
     """
+
+    default_batch_size = 1024
+    default_chunk_tokens = 100_000
+    #: The model's inputs: the one the examples read (``x``), then the one whose column 0 is
+    #: the word to predict, followed by its negatives.
+    inputs = ("target", "context")
+    #: What :class:`kw2v.graph_windows.ChunkBatcher` makes of a chunk: "pairs" or "cbow".
+    graph_kind = "pairs"
 
     remedy = (
         "it needs lines of 2 or more known words: give more text, or lower --min-count or "
@@ -294,20 +277,17 @@ class ChunkedExamples(ExamplePipeline):
         ids: np.ndarray,
         counts: np.ndarray,
         *,
-        sentence_starts: np.ndarray | None,
-        window: int,
-        negative: int,
-        sample: float,
-        batch_size: int,
-        chunk_tokens: int,
-        seed: int,
-        noise_power: float,
-        tree=None,
+        sentence_starts: np.ndarray | None = None,
+        window: int = 5,
+        negative: int = 5,
+        sample: float = 1e-3,
+        batch_size: int | None = None,
+        chunk_tokens: int | None = None,
+        seed: int = 0,
+        noise_power: float = 0.75,
+        steps_per_execution: int = 1,
     ):
-        if window < 1:
-            raise Kw2vError(f"window must be at least 1, got {window}")
-        if negative < 0:
-            raise Kw2vError(f"negative must be >= 0, got {negative}")
+        check_values(window=window, negative=negative)
         if len(ids) < 2:
             raise Kw2vError(
                 f"the corpus has {len(ids)} known word(s); at least 2 are needed to make "
@@ -319,10 +299,14 @@ class ChunkedExamples(ExamplePipeline):
             np.zeros(1, np.int64) if sentence_starts is None else np.asarray(sentence_starts)
         )
         self.window, self.negative, self.sample = window, negative, sample
-        self.chunk_tokens = chunk_tokens
+        self.chunk_tokens = chunk_tokens or self.default_chunk_tokens
         self.keep = keep_probabilities(self.counts, sample)
         self.noise = NoiseSampler(noise_distribution(self.counts, noise_power))
-        super().__init__(batch_size=batch_size, seed=seed, tree=tree)
+        super().__init__(
+            batch_size=batch_size or self.default_batch_size,
+            seed=seed,
+            steps_per_execution=steps_per_execution,
+        )
 
     def _size(self) -> int:
         return len(self.ids)
@@ -360,13 +344,29 @@ class ChunkedExamples(ExamplePipeline):
                 )
             yield carry_x, carry_y  # a tiny corpus: one short batch a pass
 
-    def _with_negatives(self, rng, words):
-        """``(B,)`` true words → ``(B, 1 + k)``: each followed by k draws from the noise."""
-        negs = self.noise.sample(rng, (len(words), self.negative))
-        return np.concatenate([words[:, None], negs], axis=1)
+    def _pass(self, rng):
+        """One pass: full batches of ``(x, predicted)``, each predicted word followed by k draws
+        from the noise."""
+        for x, words in self._pass_batches(rng, self.batch_size):
+            negs = self.noise.sample(rng, (len(words), self.negative))
+            yield x, np.concatenate([words[:, None], negs], axis=1)
 
-    #: What :class:`kw2v.graph_examples.GraphExamples` makes of a chunk: "pairs" or "cbow".
-    graph_kind = "pairs"
+    def _x_shape(self) -> tuple:
+        """The shape of a batch of ``x``: ``(None,)`` for a word, ``(None, width)`` for a row."""
+        return (None,)
+
+    def _signature(self):
+        tf = require_tensorflow("the tf.data input pipeline")
+        return (
+            tf.TensorSpec(self._x_shape(), tf.int32),
+            tf.TensorSpec((None, self.negative + 1), tf.int32),
+        )
+
+    def _to_examples(self, ds):
+        """``({x input, predicted input}, labels)``; labels ``[1, 0, ..., 0]``: the true word
+        first, then the negatives."""
+        x_name, predicted = self.inputs
+        return ds.map(lambda x, y: ({x_name: x, predicted: y}, labels_first_true(y)))
 
     def _chunks(self):
         """This share's chunks of word ids, ``(index, ids)``, as a ``tf.data.Dataset`` made
@@ -376,7 +376,7 @@ class ChunkedExamples(ExamplePipeline):
         (Reading them with ``tf.numpy_function`` cost a third of the training time, and up to
         a minute at the end of ``fit``: the calls wait for Python's lock.)
         """
-        import tensorflow as tf
+        tf = require_tensorflow("the tf.data input pipeline")
 
         size, n = self.chunk_tokens, self.hi - self.lo
         full, rest = divmod(n, size)
@@ -403,7 +403,7 @@ class ChunkedExamples(ExamplePipeline):
 
     def dataset(self, start_epoch: int = 0):
         """A ``tf.data.Dataset`` of the examples, epoch after epoch, without end, made by
-        TensorFlow ops (:mod:`kw2v.graph_examples`): no Python per batch.
+        TensorFlow ops (:mod:`kw2v.graph_windows`): no Python per batch.
 
         Epoch ``e`` is exactly :meth:`steps_per_epoch` batches from the random stream
         ``(seed, e)`` (and the shard), taken from as many passes over the data as needed; the
@@ -411,11 +411,11 @@ class ChunkedExamples(ExamplePipeline):
         follow the same rules as :meth:`batches` (the NumPy version, for reading) with
         TensorFlow's random numbers instead of NumPy's.
         """
-        import tensorflow as tf
+        tf = require_tensorflow("the tf.data input pipeline")
 
-        from kw2v.graph_examples import GraphExamples
+        from kw2v.graph_windows import ChunkBatcher
 
-        maker = GraphExamples(
+        maker = ChunkBatcher(
             self.graph_kind, self.keep, self.noise, window=self.window,
             negative=self.negative, batch_size=self.batch_size,
         )  # fmt: skip
@@ -452,99 +452,3 @@ class ChunkedExamples(ExamplePipeline):
         options.threading.private_threadpool_size = threads
         options.threading.max_intra_op_parallelism = 1
         return self._for_fit(ds.with_options(options), _PREFETCH)
-
-
-class SkipGramPipeline(ChunkedExamples):
-    """Batches of (target, 1 true context + k negatives), made per epoch from the encoded corpus.
-
-    Each epoch walks the corpus in order in chunks of ``chunk_tokens`` tokens: subsampling,
-    dynamic windows (:func:`kw2v.pairs.window_pairs`), a shuffle inside the chunk (so a batch
-    mixes many parts of the text), and k negatives per pair from unigram^0.75. Only one chunk's
-    pairs are in memory at a time. Epoch ``e`` uses the random stream ``(seed, e)``, so a run is
-    reproducible and can resume at any epoch (:class:`ExamplePipeline`). Introduced in notebook
-    02; notebook 04 trains on a real corpus with it.
-
-    Parameters
-    ----------
-    ids : ndarray of int32
-        The encoded corpus (:func:`encode_corpus`).
-    counts : ndarray of int
-        Vocabulary counts (``Vocabulary.counts``), for subsampling and the noise distribution.
-    sentence_starts : ndarray of int, optional
-        Token offsets where sentences start; windows do not cross them.
-    window, negative, sample : int, int, float
-        word2vec's ``-window``, ``-negative`` and ``-sample``; ``negative=0`` for hierarchical
-        softmax.
-    batch_size : int
-        (target, context) pairs per batch; each carries ``negative`` negatives.
-    chunk_tokens : int
-        Corpus tokens turned into pairs at a time (memory is about 60 bytes x window x this).
-    seed : int
-    tree : HuffmanTree, optional
-        Hierarchical softmax: the context word becomes its path in this tree (notebook 06).
-
-    Attributes
-    ----------
-    steps_multiple : int
-        :meth:`steps_per_epoch` is rounded up to a multiple of this (default 1). Keras runs
-        whole executions of ``steps_per_execution`` steps, so :func:`kw2v.train` sets it
-        to that: otherwise each Keras epoch would take a few batches of the next pipeline
-        epoch, and a resumed run would not continue the stream where the stopped one was.
-    """
-
-    examples = "training pairs"
-    predicted = "context"
-
-    def __init__(
-        self,
-        ids: np.ndarray,
-        counts: np.ndarray,
-        *,
-        sentence_starts: np.ndarray | None = None,
-        window: int = 5,
-        negative: int = 5,
-        sample: float = 1e-3,
-        batch_size: int = 1024,
-        chunk_tokens: int = 100_000,
-        seed: int = 0,
-        noise_power: float = 0.75,
-        tree=None,
-    ):
-        super().__init__(
-            ids, counts, sentence_starts=sentence_starts, window=window, negative=negative,
-            sample=sample, batch_size=batch_size, chunk_tokens=chunk_tokens, seed=seed,
-            noise_power=noise_power, tree=tree,
-        )  # fmt: skip
-
-    def expected_pairs(self) -> float:
-        """Expected positive pairs per epoch, sentence ends and dynamic windows included.
-
-        A sentence keeping ``K`` tokens after subsampling has ``K - d`` position pairs at
-        distance ``d``, each counted in both directions when the target's window reaches
-        ``d`` (probability ``(w - d + 1) / w``). ``K`` is taken as its expectation.
-        """
-        lengths = np.diff(np.append(self.starts, len(self.ids))) * self.kept_fraction()
-        w = self.window
-        pairs = float(
-            sum(2 * np.maximum(lengths - d, 0).sum() * (w - d + 1) / w for d in range(1, w + 1))
-        )
-        return pairs * (self.hi - self.lo) / len(self.ids)  # a shard's share
-
-    expected_examples = expected_pairs
-
-    def _chunk_examples(self, ids, rng, sentence_ids):
-        return window_pairs(ids, self.window, rng, keep=self.keep, sentence_ids=sentence_ids)
-
-    def _pass(self, rng):
-        for t, c in self._pass_batches(rng, self.batch_size):
-            yield t, self._with_negatives(rng, c)
-
-    def _signature(self):
-        import tensorflow as tf
-
-        return tf.TensorSpec((None,), tf.int32), tf.TensorSpec((None, self.negative + 1), tf.int32)
-
-    def _to_examples(self, ds):
-        """``({"target", "context"}, labels)``; labels ``[1, 0, ..., 0]``: the true context
-        first, then the negatives."""
-        return ds.map(lambda t, c: ({"target": t, "context": c}, _labels_first_true(c)))

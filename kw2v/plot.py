@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kw2v.errors import Kw2vError
-from kw2v.io import atomic_write
+from kw2v.files import atomic_write
 from kw2v.vectors import WordVectors
 
 if TYPE_CHECKING:
@@ -40,6 +40,16 @@ __all__ = [
 ]
 
 DPI = 120
+#: The course's matplotlib style: notebooks (their setup cell) and the benchmark's pictures.
+PLOT_STYLE = {
+    "figure.figsize": (7, 4.2),
+    "figure.dpi": 100,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "font.size": 11,
+}
 _BASE_COLOR = "0.55"
 _LABEL_SIZE = 8
 _LABEL_STEPS = 40  # adjustText iterations per round of label placement
@@ -201,7 +211,8 @@ def _figure_for(ax: Axes | None, side: float) -> tuple[Figure, Axes]:
         return ax.figure, ax
 
 
-def _save(fig: Figure, out: str | os.PathLike[str] | None) -> None:
+def save_figure(fig: Figure, out: str | os.PathLike[str] | None) -> None:
+    """Write ``fig`` to ``out`` (format from its suffix, PNG by default) atomically; None: don't."""
     if out is None:
         return
     out = Path(out)
@@ -293,7 +304,7 @@ def _draw_map(
         else:
             title = f"PCA of {len(chosen)} words"
     ax.set_title(title)
-    _save(fig, out)
+    save_figure(fig, out)
     return fig
 
 
@@ -591,5 +602,5 @@ def plot_analogy_arrows(
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title or f"{len(usable)} word pairs as arrows (PCA)")
-    _save(fig, out)
+    save_figure(fig, out)
     return fig

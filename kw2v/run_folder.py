@@ -17,7 +17,7 @@ stopped:
 ``epoch-N.weights.h5``
     the model and optimizer state after epoch ``N`` (only the latest is kept).
 
-Every file is written atomically (:func:`kw2v.io.atomic_path`), the weights before the
+Every file is written atomically (:func:`kw2v.files.atomic_path`), the weights before the
 ``state.json`` that names them, so a kill at any moment leaves a consistent backup and at most
 the current epoch is lost. Run the same command again and training continues from the last
 finished epoch; when the run completes, ``OUT/backup/`` is removed.
@@ -40,9 +40,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kw2v.config import TrainConfig
+from kw2v.config import TrainConfig, flag_of, may_change_on_resume
 from kw2v.errors import Kw2vError
-from kw2v.io import atomic_path, atomic_write
+from kw2v.files import atomic_path, atomic_write
 from kw2v.vectors import WordVectors
 
 try:
@@ -60,10 +60,6 @@ BACKUP_DIR = "backup"
 STATE_FILE = "state.json"
 VOCAB_FILE = "vocab.tsv"
 _FORMAT = 1
-# Options that may differ when a run resumes: they change how long or how fast it trains,
-# or which vectors are kept at the end, not what one epoch does. Every other TrainConfig
-# field must match the stopped run's.
-_MAY_CHANGE = frozenset({"epochs", "steps_per_execution", "jit_compile", "output_vectors"})
 
 
 def prepare_out_dir(out_dir: str | os.PathLike | None) -> Path | None:
@@ -180,16 +176,14 @@ def read_state(out_dir: str | os.PathLike) -> dict[str, Any] | None:
     return state
 
 
-def _option(name: str) -> str:
-    return "--" + name.replace("_", "-")
-
-
 def _differences(saved: dict[str, Any], config: TrainConfig) -> list[str]:
-    now = dataclasses.asdict(config)
+    """The options a stopped run was trained with that differ now, but may not
+    (:func:`kw2v.config.may_change_on_resume`: how long or how fast it trains, or which vectors
+    are kept at the end may change; not what one epoch does)."""
     return [
-        f"{_option(k)} {saved.get(k)!r} (now {now[k]!r})"
-        for k in now
-        if k not in _MAY_CHANGE and saved.get(k) != now[k]
+        f"{flag_of(f)} {saved.get(f.name)!r} (now {getattr(config, f.name)!r})"
+        for f in dataclasses.fields(config)
+        if not may_change_on_resume(f.name) and saved.get(f.name) != getattr(config, f.name)
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from kw2v.config import check_values
 from kw2v.errors import Kw2vError
 
 
@@ -26,8 +27,7 @@ def keep_probabilities(counts: np.ndarray, sample: float = 1e-3) -> np.ndarray:
     -------
     ndarray of float64
     """
-    if sample < 0:
-        raise Kw2vError(f"sample must be >= 0 (0 turns subsampling off), got {sample}")
+    check_values(sample=sample)
     counts = np.asarray(counts, dtype=np.float64)
     keep = np.ones_like(counts)
     if sample > 0:

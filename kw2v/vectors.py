@@ -3,7 +3,7 @@
 A :class:`WordVectors` is what training leaves behind: one row per word, most frequent word
 first. Everything later in the course (neighbours, evaluation tables, pictures) reads it. It
 converts to and from gensim's ``KeyedVectors``; its ``save_word2vec``, ``load_word2vec`` and
-``save_projector`` methods hand the file formats to :mod:`kw2v.io`.
+``save_projector`` methods hand the file formats to :mod:`kw2v.files`.
 
 The module needs only numpy (gensim is imported lazily by the converters), so it loads fast.
 """
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kw2v.errors import Kw2vError
-from kw2v.io import read_word2vec, write_projector, write_tensorboard_projector, write_word2vec
+from kw2v.files import read_word2vec, write_projector, write_tensorboard_projector, write_word2vec
 
 if TYPE_CHECKING:
     from gensim.models import KeyedVectors
@@ -408,14 +408,14 @@ class WordVectors:
         result = [(self._words[i], float(scores[i])) for i in order if i not in exclude]
         return result if topn is None else result[:topn]
 
-    # --- word2vec C formats and projector files (written and read by kw2v.io) ------------------
+    # --- word2vec C formats and projector files (written and read by kw2v.files) ------------------
 
     def save_word2vec(self, path: str | os.PathLike[str], binary: bool | None = None) -> Path:
         """Write the vectors in the word2vec C format that gensim and the C tools read.
 
         The header is ``"<words> <dim>"``; each text row is the word and its values separated by
         spaces, each binary row the word, a space, ``dim`` little-endian float32 and a newline.
-        The file is written atomically (see :func:`kw2v.io.atomic_write`).
+        The file is written atomically (see :func:`kw2v.files.atomic_write`).
         Introduced in notebook 00.
 
         Parameters

@@ -1,4 +1,4 @@
-"""Vocabulary: word counts, frequency-ranked indices, index 0 reserved."""
+"""Vocabulary: word counts, frequency-ranked indices, index 0 reserved; the corpus as indices."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kw2v.config import check_values
 from kw2v.errors import Kw2vError
 
 RESERVED = ""  # index 0: not a word (the tf.keras convention, also used as padding)
@@ -61,10 +62,7 @@ class Vocabulary:
         Kw2vError
             If the corpus is empty or no word reaches ``min_count``.
         """
-        if min_count < 1:
-            raise Kw2vError(f"min_count must be at least 1, got {min_count}")
-        if max_size is not None and max_size < 1:
-            raise Kw2vError(f"max_size must be at least 1, got {max_size}")
+        check_values(min_count=min_count, max_vocab=max_size)
         counter: Counter[str] = Counter()
         for sentence in sentences:
             counter.update(sentence)
@@ -113,7 +111,7 @@ class Vocabulary:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write ``word<TAB>count`` lines, most frequent first, atomically."""
-        from kw2v.io import atomic_write
+        from kw2v.files import atomic_write
 
         with atomic_write(path, mode="w") as f:
             for w, c in zip(self.words[1:], self.counts[1:], strict=True):
@@ -134,3 +132,51 @@ class Vocabulary:
                 words.append(word)
                 counts.append(int(count))
         return cls(words, counts)
+
+
+#: Tokens encoded between two writes to the file of :func:`encode_corpus` (4 MB).
+_WRITE_TOKENS = 1 << 20
+
+
+def encode_corpus(
+    sentences: Iterable[Sequence[str]], vocab: Vocabulary, path: str | os.PathLike | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The corpus as one int32 array of word indices (unknown words dropped), plus where each
+    sentence starts. Four bytes a token: 68 MB for text8, where the pairs of one epoch would
+    be gigabytes. Introduced in notebook 02.
+
+    With ``path``, the indices are written to that file as they are made and returned
+    memory-mapped (``numpy.memmap``, read-only), so memory no longer grows with the corpus:
+    training reads them a chunk at a time. :func:`kw2v.train` does this.
+
+    Raises
+    ------
+    Kw2vError
+        If no word of the corpus is in the vocabulary.
+    """
+    starts, n = [], 0
+    parts: list[np.ndarray] = []
+    out = open(path, "wb") if path is not None else None  # noqa: SIM115 (closed below)
+    try:
+        buffered = 0
+        for sentence in sentences:
+            ids = vocab.encode(sentence)
+            if len(ids):
+                parts.append(np.asarray(ids, dtype=np.int32))
+                starts.append(n)
+                n += len(ids)
+                buffered += len(ids)
+            if out is not None and buffered >= _WRITE_TOKENS:
+                out.write(np.concatenate(parts).tobytes())
+                parts, buffered = [], 0
+        if out is not None and parts:
+            out.write(np.concatenate(parts).tobytes())
+    finally:
+        if out is not None:
+            out.close()
+    if not n:
+        raise Kw2vError("no word of the corpus is in the vocabulary; lower --min-count")
+    starts = np.asarray(starts, dtype=np.int64)
+    if path is not None:
+        return np.memmap(path, dtype=np.int32, mode="r", shape=(n,)), starts
+    return np.concatenate(parts), starts

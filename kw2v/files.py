@@ -369,9 +369,9 @@ def write_tensorboard_projector(
     """
     vectors = _as_matrix(words, vectors)
     _check_storable(words, _UNSTORABLE - {" "}, "a TSV file")
-    from kw2v.startup import import_tensorflow
+    from kw2v.backend import require_tensorflow
 
-    tf = import_tensorflow()
+    tf = require_tensorflow("writing a TensorBoard projector log")
     try:
         from tensorboard.plugins import projector
     except ImportError:

@@ -1,36 +1,44 @@
-"""word2vec's training examples made with TensorFlow ops, inside ``tf.data``: no Python per batch.
+"""The window rule, once, in TensorFlow ops: word2vec's training examples made inside ``tf.data``.
 
-These are the graph twins of :func:`kw2v.window_pairs`, :func:`kw2v.cbow_windows` and
-:meth:`kw2v.NoiseSampler.sample`, the same rules step for step (subsampling first, a window
-size drawn per word, no window across a sentence, unigram^0.75 negatives by the alias method);
-:meth:`kw2v.pipeline.ChunkedExamples.dataset` runs them on chunks of the encoded corpus, so
-that the examples of one chunk are made by TensorFlow's C++ threads on one core while ``fit``
-trains on the other. The random draws are taken as arguments by the ``*_from_draws``
-functions, which a test feeds the same draws as the NumPy versions to check that both make the
-same examples. Introduced in notebook 04.
+The graph twin of :mod:`kw2v.windows`, the same rule step for step (subsampling first, a
+window size drawn per word, no window across a sentence), with unigram^0.75 negatives by the
+alias method (:class:`kw2v.NoiseSampler`'s table). :meth:`kw2v.pipeline.CorpusPipeline.dataset`
+runs :class:`ChunkBatcher` on chunks of the encoded corpus, so that the examples of one chunk
+are made by TensorFlow's C++ threads on one core while ``fit`` trains on the other: no Python
+per batch. The random draws are arguments of the ``*_from_draws`` functions, which a test
+feeds the same draws as the NumPy versions to check that both make the same examples.
+Introduced in notebook 04.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import tensorflow as tf
+
+from kw2v.backend import require_tensorflow
+
+tf = require_tensorflow("word2vec's tf.data pipeline")
+
+
+def neighbours(sentence_ids, spans, window: int):
+    """Yield ``(d, forward, backward)`` for ``d`` in ``1 .. window``: which position pairs
+    ``(i, i + d)`` are in a window (as :func:`kw2v.windows.neighbours`)."""
+    for d in range(1, window + 1):
+        same = tf.equal(sentence_ids[:-d], sentence_ids[d:])
+        yield d, same & (spans[:-d] >= d), same & (spans[d:] >= d)
 
 
 def window_pairs_from_draws(ids, sentence_ids, kept, spans, window: int):
     """(targets, contexts) of a stretch of corpus, given its subsampling mask and window sizes.
 
     ``kept[i]``: token ``i`` survives subsampling; ``spans[j]``: the window size of the
-    ``j``-th surviving token. Same order as :func:`kw2v.window_pairs` (by offset, forward then
-    backward).
+    ``j``-th surviving token. Same order as :func:`kw2v.window_pairs` (by distance, forward
+    then backward).
     """
     ids, sentence_ids = tf.boolean_mask(ids, kept), tf.boolean_mask(sentence_ids, kept)
     targets, contexts = [], []
-    for off in range(1, window + 1):
-        same = tf.equal(sentence_ids[:-off], sentence_ids[off:])
-        fwd = same & (spans[:-off] >= off)  # target i, context i + off
-        bwd = same & (spans[off:] >= off)  # target i + off, context i
-        targets += [tf.boolean_mask(ids[:-off], fwd), tf.boolean_mask(ids[off:], bwd)]
-        contexts += [tf.boolean_mask(ids[off:], fwd), tf.boolean_mask(ids[:-off], bwd)]
+    for d, fwd, bwd in neighbours(sentence_ids, spans, window):
+        targets += [tf.boolean_mask(ids[:-d], fwd), tf.boolean_mask(ids[d:], bwd)]
+        contexts += [tf.boolean_mask(ids[d:], fwd), tf.boolean_mask(ids[:-d], bwd)]
     return tf.concat(targets, 0), tf.concat(contexts, 0)
 
 
@@ -38,13 +46,12 @@ def cbow_windows_from_draws(ids, sentence_ids, kept, spans, window: int):
     """(contexts (n, 2 window), centres (n,)) given the draws; as :func:`kw2v.cbow_windows`."""
     ids, sentence_ids = tf.boolean_mask(ids, kept), tf.boolean_mask(sentence_ids, kept)
     n = tf.size(ids)
-    pad_ids = tf.pad(ids, [[window, window]])
-    pad_sent = tf.pad(sentence_ids, [[window, window]], constant_values=-1)
-    columns = []
-    for off in [*range(-window, 0), *range(1, window + 1)]:
-        neighbour = pad_ids[window + off : window + off + n]
-        ok = (spans >= abs(off)) & tf.equal(pad_sent[window + off : window + off + n], sentence_ids)
-        columns.append(tf.where(ok, neighbour, 0))
+    columns = [None] * (2 * window)
+    for d, fwd, bwd in neighbours(sentence_ids, spans, window):
+        after = tf.pad(tf.where(fwd, ids[d:], 0), [[0, d]])  # the word d after, or 0
+        before = tf.pad(tf.where(bwd, ids[:-d], 0), [[d, 0]])  # the word d before, or 0
+        columns[window - 1 + d] = after[:n]
+        columns[window - d] = before[tf.maximum(d - n, 0) :]
     contexts = tf.stack(columns, axis=1)
     has_context = tf.reduce_any(contexts > 0, axis=1)
     return tf.boolean_mask(contexts, has_context), tf.boolean_mask(ids, has_context)
@@ -55,7 +62,7 @@ def alias_draw(threshold, alias, bucket, u):
     return tf.where(u < tf.gather(threshold, bucket), bucket, tf.gather(alias, bucket))
 
 
-class GraphExamples:
+class ChunkBatcher:
     """Makes one chunk's shuffled examples and negatives, cut into batches, from a seed.
 
     Parameters

@@ -1,0 +1,144 @@
+"""The window rule, once, in NumPy: which tokens are a word's context.
+
+word2vec's rule, shared by skip-gram's pairs, CBOW's windows and GloVe's counts: frequent
+words are first dropped by subsampling (so the window then reaches further), each word draws
+its own window size from ``1 .. window`` (which weights near neighbours more), and no window
+crosses a sentence boundary. :func:`neighbours` states the rule; :func:`window_pairs` and
+:func:`cbow_windows` lay its answer out for a method. The graph twin of this module, for
+``tf.data``, is :mod:`kw2v.graph_windows`. Introduced in notebook 02.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from kw2v.errors import Kw2vError
+
+
+def subsample_and_draw_spans(
+    ids: np.ndarray,
+    window: int,
+    rng: np.random.Generator,
+    *,
+    keep: np.ndarray | None = None,
+    sentence_ids: np.ndarray | None = None,
+    dynamic: bool = True,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """The random half of the rule: the tokens that survive subsampling, their sentence ids,
+    and the window size of each (drawn in that order from ``rng``).
+
+    ``keep`` is the keep probability per word index (:func:`kw2v.keep_probabilities`);
+    ``dynamic=False`` gives every word the whole ``window``.
+    """
+    if window < 1:
+        raise Kw2vError(f"window must be at least 1, got {window}")
+    ids = np.asarray(ids, dtype=np.int32)
+    if keep is not None:
+        mask = keep[ids] > rng.random(len(ids))
+        ids = ids[mask]
+        if sentence_ids is not None:
+            sentence_ids = np.asarray(sentence_ids)[mask]
+    n = len(ids)
+    spans = rng.integers(1, window + 1, size=n) if dynamic else np.full(n, window)
+    return ids, sentence_ids, spans
+
+
+def neighbours(
+    n: int, window: int, spans: np.ndarray | None, sentence_ids: np.ndarray | None
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """The fixed half of the rule: for each distance ``d`` in ``1 .. window``, which of the
+    ``n - d`` position pairs ``(i, i + d)`` are in a window.
+
+    Yields ``(d, forward, backward)``: ``forward[i]`` says that token ``i + d`` is in the
+    window of token ``i`` (its span reaches ``d``, same sentence), ``backward[i]`` that token
+    ``i`` is in the window of token ``i + d``. ``spans=None`` means every span is ``window``.
+    """
+    for d in range(1, min(window, n - 1) + 1):
+        same = (
+            np.ones(n - d, bool) if sentence_ids is None else sentence_ids[:-d] == sentence_ids[d:]
+        )
+        if spans is None:
+            yield d, same, same
+        else:
+            yield d, same & (spans[:-d] >= d), same & (spans[d:] >= d)
+
+
+def window_pairs(
+    ids: np.ndarray,
+    window: int,
+    rng: np.random.Generator,
+    *,
+    keep: np.ndarray | None = None,
+    sentence_ids: np.ndarray | None = None,
+    dynamic: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(target, context) index pairs of a stretch of corpus, the way word2vec makes them.
+
+    Every step is a NumPy array operation over the whole stretch: no Python loop per word.
+    Introduced in notebook 02.
+
+    Parameters
+    ----------
+    ids : ndarray of int32
+        Word indices of consecutive tokens.
+    window : int
+        Largest distance between a target and its context.
+    rng : numpy.random.Generator
+    keep : ndarray, optional
+        Keep probability per word index (:func:`kw2v.keep_probabilities`).
+    sentence_ids : ndarray of int, optional
+        Sentence number of each token; pairs stay inside a sentence.
+    dynamic : bool
+        Draw a window size per target (word2vec) instead of always ``window``.
+
+    Returns
+    -------
+    targets, contexts : ndarray of int32
+        Grouped by distance (forward, then backward), not shuffled.
+    """
+    ids, sentence_ids, spans = subsample_and_draw_spans(
+        ids, window, rng, keep=keep, sentence_ids=sentence_ids, dynamic=dynamic
+    )
+    targets, contexts = [], []
+    for d, fwd, bwd in neighbours(len(ids), window, spans, sentence_ids):
+        targets += [ids[:-d][fwd], ids[d:][bwd]]
+        contexts += [ids[d:][fwd], ids[:-d][bwd]]
+    if not targets:
+        empty = np.zeros(0, np.int32)
+        return empty, empty
+    return np.concatenate(targets), np.concatenate(contexts)
+
+
+def cbow_windows(
+    ids: np.ndarray,
+    window: int,
+    rng: np.random.Generator,
+    *,
+    keep: np.ndarray | None = None,
+    sentence_ids: np.ndarray | None = None,
+    dynamic: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """CBOW examples of a stretch of corpus: each kept word with its context words, padded.
+
+    The same rule as :func:`window_pairs`, laid out per centre word: row ``i`` of the context
+    matrix holds the words at offsets ``-window .. -1, 1 .. window`` around centre ``i``, with
+    0 (the reserved index) where a word is out of reach; centres with no context word at all
+    are dropped. Introduced in notebook 06.
+
+    Returns
+    -------
+    contexts : ndarray of int32, shape (n, 2 * window)
+    centres : ndarray of int32, shape (n,)
+    """
+    ids, sentence_ids, spans = subsample_and_draw_spans(
+        ids, window, rng, keep=keep, sentence_ids=sentence_ids, dynamic=dynamic
+    )
+    n = len(ids)
+    contexts = np.zeros((n, 2 * window), np.int32)
+    for d, fwd, bwd in neighbours(n, window, spans, sentence_ids):
+        contexts[: n - d, window - 1 + d] = np.where(fwd, ids[d:], 0)  # the word d after
+        contexts[d:, window - d] = np.where(bwd, ids[:-d], 0)  # the word d before
+    has_context = contexts.any(axis=1)
+    return contexts[has_context], ids[has_context]
