@@ -16,7 +16,7 @@ table and applies kw2v's ``RowAdagrad``. ``MODE`` says how negatives are drawn:
 
 Random numbers come from a counter-based hash of (epoch, step, position), so a step can be
 replayed exactly. This is a measurement script, not part of the package: ``kw2v train`` makes
-its examples with TensorFlow ops inside ``tf.data`` (:mod:`kw2v.graph_examples`), which measured
+its examples with TensorFlow ops inside ``tf.data`` (:mod:`kw2v.graph_windows`), which measured
 faster on 2 CPU cores than any of these.
 """
 
@@ -30,7 +30,7 @@ import numpy as np
 import tensorflow as tf
 
 from kw2v import Corpus, Vocabulary, encode_corpus, evaluate_all, model_vectors
-from kw2v.model import word2vec_embedding
+from kw2v.embeddings import word2vec_embedding
 from kw2v.optimizers import RowAdagrad
 from kw2v.sampling import NoiseSampler, keep_probabilities, noise_distribution
 

@@ -71,6 +71,7 @@ _EXPORTS = {
     "Method": "method",
     "METHODS": "methods",
     "method_for": "methods",
+    "resolve": "methods",
     "TrainConfig": "config",
     "RowAdagrad": "optimizers",
     "train": "training",

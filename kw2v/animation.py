@@ -9,9 +9,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from kw2v.embeddings import INPUT_TABLES
 from kw2v.errors import Kw2vError
 from kw2v.files import atomic_path
-from kw2v.embeddings import INPUT_TABLES
 from kw2v.vocab import Vocabulary
 
 #: Groups of words that should gather as training goes on; words missing from the vocabulary

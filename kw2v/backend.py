@@ -47,6 +47,16 @@ def import_tensorflow() -> ModuleType:
     return tf
 
 
+def tensorflow_if_installed() -> ModuleType | None:
+    """TensorFlow imported quietly (:func:`import_tensorflow`) when it is installed, else None:
+    the command line loads it this way before training, so its start-up lines stay off the
+    console, and trains without it on another backend."""
+    try:
+        return import_tensorflow()
+    except ModuleNotFoundError:
+        return None
+
+
 def require_tensorflow(feature: str) -> ModuleType:
     """Import TensorFlow (quietly) for ``feature``, or raise one line saying what is missing.
 

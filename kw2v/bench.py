@@ -158,32 +158,11 @@ def run_bench(
             "`train --model glove` and score it with `evaluate`"
         )
     method, config = resolve(config)
-    hs = int(config.objective == "hierarchical")
-    gensim = dict(
-        sg=int(config.architecture == "skipgram"), hs=hs, vector_size=config.dim,
-        window=config.window, negative=0 if hs else config.negative,
-        min_count=config.min_count, sample=config.sample, epochs=config.epochs, seed=config.seed,
-    )  # fmt: skip
-    from kw2v.evaluate import evaluate_all
-    from kw2v.vectors import WordVectors
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     text, words = prepare_corpus(source, max_words, out)
-    kw2v_out = out / "kw2v"
-    commands = {
-        "kw2v": [
-            sys.executable, "-m", "kw2v", "train", "--corpus", str(text), "--out", str(kw2v_out),
-            "--normalize", "none", "--epoch-vectors", str(kw2v_out / EPOCHS_DIR),
-            *config.to_argv(),
-        ],
-        "gensim": [
-            sys.executable, "-m", "kw2v.bench", "--gensim-worker", str(text),
-            str(out / "gensim"), json.dumps(gensim),
-        ],
-    }  # fmt: skip
     runs = {}
-    for name, argv in commands.items():
+    for name, argv in _commands(config, text, out).items():
         shutil.rmtree(out / name / EPOCHS_DIR, ignore_errors=True)  # an earlier bench's
         print(f"training {name} ...", flush=True)
         started = time.time()  # the curve's zero: the process's start
@@ -191,24 +170,11 @@ def run_bench(
     # Words per epoch left after min_count and subsampling (gensim's "effective words",
     # :func:`kw2v.sampling.kept_tokens`), as kw2v counted them: the same for both trainers.
     effective = json.loads((out / "kw2v" / "run.json").read_text())["effective_tokens"]
-    results: dict[str, dict] = {}
-    for name, (started, wall, rss) in runs.items():  # scoring, outside the timing
-        vectors = WordVectors.load_word2vec(out / name / "vectors.bin")
-        scores = evaluate_all(vectors)
-        train_s = json.loads((out / name / "run.json").read_text())["seconds"]
-        results[name] = {
-            "wall_s": round(wall, 1),
-            "train_s": round(train_s, 1),
-            "words_per_s": round(words * config.epochs / wall),
-            "effective_words_per_s": round(effective * config.epochs / wall),
-            "peak_rss_mb": round(rss),
-            "vocabulary": len(vectors),
-            "ws353": round(scores["ws353"], 4),
-            "simlex": round(scores["simlex"], 4),
-            "analogy_add": round(scores["analogy_add"], 4),
-            "analogy_mul": round(scores["analogy_mul"], 4),
-            "curve": quality_curve(out / name / EPOCHS_DIR, started),
-        }
+    rates = {
+        "words_per_s": words * config.epochs,
+        "effective_words_per_s": effective * config.epochs,
+    }
+    results = {name: _result(out / name, *run, rates) for name, run in runs.items()}
     k, g = results["kw2v"], results["gensim"]
     report = {
         "corpus": str(source),
@@ -231,6 +197,48 @@ def run_bench(
     (out / "bench.md").write_text(markdown_report(report))
     plot_time_to_quality(report, out / "time_to_quality.png")
     return report
+
+
+def _commands(config: TrainConfig, text: Path, out: Path) -> dict[str, list[str]]:
+    """The two child processes: ``kw2v train`` with every option of ``config``, and gensim's
+    ``Word2Vec`` with those it has (``sg``, ``hs``, ``negative``, size, window, ...)."""
+    hs = int(config.objective == "hierarchical")
+    gensim = dict(
+        sg=int(config.architecture == "skipgram"), hs=hs, vector_size=config.dim,
+        window=config.window, negative=0 if hs else config.negative,
+        min_count=config.min_count, sample=config.sample, epochs=config.epochs, seed=config.seed,
+    )  # fmt: skip
+    kw2v_out = out / "kw2v"
+    return {
+        "kw2v": [
+            sys.executable, "-m", "kw2v", "train", "--corpus", str(text), "--out", str(kw2v_out),
+            "--normalize", "none", "--epoch-vectors", str(kw2v_out / EPOCHS_DIR),
+            *config.to_argv(),
+        ],
+        "gensim": [
+            sys.executable, "-m", "kw2v.bench", "--gensim-worker", str(text),
+            str(out / "gensim"), json.dumps(gensim),
+        ],
+    }  # fmt: skip
+
+
+def _result(folder: Path, started: float, wall: float, rss: float, rates: dict) -> dict:
+    """One trainer's figures, scored outside the timing: ``rates`` are the words each rate
+    counts over the whole run."""
+    from kw2v.evaluate import evaluate_all
+    from kw2v.vectors import WordVectors
+
+    vectors = WordVectors.load_word2vec(folder / "vectors.bin")
+    scores = evaluate_all(vectors)
+    return {
+        "wall_s": round(wall, 1),
+        "train_s": round(json.loads((folder / "run.json").read_text())["seconds"], 1),
+        **{rate: round(n / wall) for rate, n in rates.items()},
+        "peak_rss_mb": round(rss),
+        "vocabulary": len(vectors),
+        **{m: round(scores[m], 4) for m in ("ws353", "simlex", "analogy_add", "analogy_mul")},
+        "curve": quality_curve(folder / EPOCHS_DIR, started),
+    }
 
 
 def quality_curve(directory: Path, started: float) -> list[dict]:

@@ -17,8 +17,8 @@ from pathlib import Path
 import keras
 
 from kw2v import distribute
-from kw2v.files import save_epoch_vectors
 from kw2v.embeddings import model_vectors
+from kw2v.files import save_epoch_vectors
 from kw2v.vocab import Vocabulary
 
 

@@ -17,7 +17,7 @@ import time
 import warnings
 from pathlib import Path
 
-from kw2v.backend import import_tensorflow
+from kw2v.backend import tensorflow_if_installed
 from kw2v.config import add_options, config_from_args
 from kw2v.errors import Kw2vError
 
@@ -88,7 +88,7 @@ def cmd_train(args) -> int:
         raise Kw2vError(f"--animate {args.animate}: give a .gif or .mp4 path")
     config = _resolved(config)
     _check_out_dir(args.out, config)
-    import_tensorflow()
+    tensorflow_if_installed()
     from kw2v.training import train
 
     print(f"corpus: {corpus.name} ({corpus.path})", flush=True)
@@ -121,7 +121,7 @@ def cmd_demo(args) -> int:
     out = Path(args.out)
     config = _resolved(config_from_args(args))
     _check_out_dir(out, config)
-    import_tensorflow()
+    tensorflow_if_installed()
     from kw2v.training import train
 
     corpus = Corpus("wiki-sample")
@@ -243,7 +243,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m kw2v", description="word2vec in Keras: train, evaluate, look, export."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_training_commands(sub)
+    _add_vectors_commands(sub)
+    return parser
 
+
+def _add_training_commands(sub) -> None:
+    """``demo``, ``train`` and ``bench``: the commands that train."""
     p = sub.add_parser("demo", help="train on the embedded wiki-sample, evaluate, draw t-SNE")
     p.add_argument("--out", default="runs/demo", help="output folder (default: runs/demo)")
     p.add_argument("--tsne-words", type=_at_least_one, default=150, help="content words drawn")
@@ -286,6 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(epochs=1)
     p.set_defaults(func=cmd_bench)
 
+
+def _add_vectors_commands(sub) -> None:
+    """``evaluate``, ``neighbors``, ``plot`` and ``export``: the commands that read vectors."""
     p = sub.add_parser("evaluate", help="WS353, SimLex-999 and analogy scores of vectors")
     p.add_argument("vectors", help="vectors file or run folder")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -316,7 +325,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", required=True, help="file (word2vec) or folder (projector, tensorboard)"
     )
     p.set_defaults(func=cmd_export)
-    return parser
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:

@@ -81,12 +81,19 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[
     target = _writable_target(path)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     text_options = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+    # "x": exclusive creation, with the usual permissions (umask), unlike mkstemp's 0600.
+    with _renamed_over(target, tmp), open(tmp, mode.replace("w", "x"), **text_options) as f:
+        yield f
+        f.flush()
+        os.fsync(f.fileno())
+
+
+@contextlib.contextmanager
+def _renamed_over(target: Path, tmp: Path) -> Iterator[None]:
+    """Rename ``tmp`` over ``target`` when the block ends, then sync the folder; if the block
+    raises, remove ``tmp`` and leave ``target`` as it was."""
     try:
-        # "x": exclusive creation, with the usual permissions (umask), unlike mkstemp's 0600.
-        with open(tmp, mode.replace("w", "x"), **text_options) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
+        yield
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -123,19 +130,13 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     target = _writable_target(path)
     suffixes = "".join(target.suffixes)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp{suffixes}")
-    try:
+    with _renamed_over(target, tmp):
         yield tmp
         fd = os.open(tmp, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_directory(target.parent)
 
 
 def _writable_target(path: str | os.PathLike[str]) -> Path:

@@ -66,13 +66,7 @@ def neighbours(
 
 
 def window_pairs(
-    ids: np.ndarray,
-    window: int,
-    rng: np.random.Generator,
-    *,
-    keep: np.ndarray | None = None,
-    sentence_ids: np.ndarray | None = None,
-    dynamic: bool = True,
+    ids: np.ndarray, window: int, rng: np.random.Generator, **rule
 ) -> tuple[np.ndarray, np.ndarray]:
     """(target, context) index pairs of a stretch of corpus, the way word2vec makes them.
 
@@ -86,21 +80,18 @@ def window_pairs(
     window : int
         Largest distance between a target and its context.
     rng : numpy.random.Generator
-    keep : ndarray, optional
-        Keep probability per word index (:func:`kw2v.keep_probabilities`).
-    sentence_ids : ndarray of int, optional
-        Sentence number of each token; pairs stay inside a sentence.
-    dynamic : bool
-        Draw a window size per target (word2vec) instead of always ``window``.
+    **rule
+        :func:`subsample_and_draw_spans`'s ``keep`` (keep probability per word index,
+        :func:`kw2v.keep_probabilities`), ``sentence_ids`` (sentence number of each token;
+        pairs stay inside a sentence) and ``dynamic`` (draw a window size per target, as
+        word2vec does, instead of always ``window``; default True).
 
     Returns
     -------
     targets, contexts : ndarray of int32
         Grouped by distance (forward, then backward), not shuffled.
     """
-    ids, sentence_ids, spans = subsample_and_draw_spans(
-        ids, window, rng, keep=keep, sentence_ids=sentence_ids, dynamic=dynamic
-    )
+    ids, sentence_ids, spans = subsample_and_draw_spans(ids, window, rng, **rule)
     targets, contexts = [], []
     for d, fwd, bwd in neighbours(len(ids), window, spans, sentence_ids):
         targets += [ids[:-d][fwd], ids[d:][bwd]]
@@ -112,29 +103,22 @@ def window_pairs(
 
 
 def cbow_windows(
-    ids: np.ndarray,
-    window: int,
-    rng: np.random.Generator,
-    *,
-    keep: np.ndarray | None = None,
-    sentence_ids: np.ndarray | None = None,
-    dynamic: bool = True,
+    ids: np.ndarray, window: int, rng: np.random.Generator, **rule
 ) -> tuple[np.ndarray, np.ndarray]:
     """CBOW examples of a stretch of corpus: each kept word with its context words, padded.
 
     The same rule as :func:`window_pairs`, laid out per centre word: row ``i`` of the context
     matrix holds the words at offsets ``-window .. -1, 1 .. window`` around centre ``i``, with
     0 (the reserved index) where a word is out of reach; centres with no context word at all
-    are dropped. Introduced in notebook 06.
+    are dropped. ``rule`` takes :func:`window_pairs`'s ``keep``, ``sentence_ids`` and
+    ``dynamic``. Introduced in notebook 06.
 
     Returns
     -------
     contexts : ndarray of int32, shape (n, 2 * window)
     centres : ndarray of int32, shape (n,)
     """
-    ids, sentence_ids, spans = subsample_and_draw_spans(
-        ids, window, rng, keep=keep, sentence_ids=sentence_ids, dynamic=dynamic
-    )
+    ids, sentence_ids, spans = subsample_and_draw_spans(ids, window, rng, **rule)
     n = len(ids)
     contexts = np.zeros((n, 2 * window), np.int32)
     for d, fwd, bwd in neighbours(n, window, spans, sentence_ids):

@@ -1,5 +1,6 @@
 """Shared fixtures: a small corpus with planted structure, and quiet TensorFlow."""
 
+import dataclasses
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -44,11 +45,11 @@ def group_purity(wv, topn: int = 5) -> float:
 #: The five methods as ``train()`` options: one sanity test runs over all of them, the way
 #: gensim runs one over sg/cbow x hs/neg.
 METHODS = {
-    "skipgram": {"model": "skipgram", "loss": "negative"},
-    "skipgram-hs": {"model": "skipgram", "loss": "hierarchical"},
-    "cbow": {"model": "cbow", "loss": "negative"},
-    "cbow-hs": {"model": "cbow", "loss": "hierarchical"},
-    "glove": {"model": "glove"},
+    "skipgram": {"architecture": "skipgram", "objective": "negative"},
+    "skipgram-hs": {"architecture": "skipgram", "objective": "hierarchical"},
+    "cbow": {"architecture": "cbow", "objective": "negative"},
+    "cbow-hs": {"architecture": "cbow", "objective": "hierarchical"},
+    "glove": {"architecture": "glove"},
 }
 
 
@@ -62,5 +63,8 @@ def method_options(method: str, **options) -> dict:
 
 
 def cli_flags(options: dict) -> list[str]:
-    """The same options as command-line flags."""
-    return [f"--{k.replace('_', '-')}={v}" for k, v in options.items() if k != "verbose"]
+    """The same options as command-line flags (:func:`kw2v.config.flag_of`)."""
+    from kw2v.config import TrainConfig, flag_of
+
+    fields = {f.name: f for f in dataclasses.fields(TrainConfig)}
+    return [f"{flag_of(fields[k])}={v}" for k, v in options.items() if k != "verbose"]

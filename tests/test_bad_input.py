@@ -246,7 +246,14 @@ def test_error_inside_the_input_pipeline_during_fit_is_reported_as_itself(files,
     with pytest.raises(Kw2vError, match="planted pipeline failure"):
         from kw2v.training import train
 
-        train(Corpus(files / "good.txt"), epochs=1, min_count=1, dim=4, model="glove", verbose=0)
+        train(
+            Corpus(files / "good.txt"),
+            epochs=1,
+            min_count=1,
+            dim=4,
+            architecture="glove",
+            verbose=0,
+        )
     assert main(list(args)) == 2
 
 

@@ -106,7 +106,7 @@ def test_bench_cbow_with_hierarchical_softmax_matches_gensims_options(tmp_path, 
     assert report["gensim_options"] == {"sg": 0, "hs": 1, "negative": 0}
     assert report["method"] == "CBOW with hierarchical softmax"
     kw2v_run = json.loads((tmp_path / "kw2v" / "run.json").read_text())["config"]
-    assert (kw2v_run["model"], kw2v_run["loss"], kw2v_run["negative"]) == (
+    assert (kw2v_run["architecture"], kw2v_run["objective"], kw2v_run["negative"]) == (
         "cbow",
         "hierarchical",
         None,

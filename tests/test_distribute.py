@@ -18,7 +18,7 @@ from conftest import METHODS, cli_flags, group_purity, method_options, planted_s
 
 from kw2v import Kw2vError, TrainConfig, WordVectors, distribute, train
 from kw2v.cli import main
-from kw2v.io import read_epoch_vectors
+from kw2v.files import read_epoch_vectors
 
 TESTS = Path(__file__).resolve().parent
 SMALL = {"dim": 16, "epochs": 4, "min_count": 1, "sample": 0, "batch_size": 256, "window": 3}

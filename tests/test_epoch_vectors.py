@@ -11,7 +11,7 @@ from conftest import METHODS, cli_flags, method_options, planted_sentences
 from kw2v import Vocabulary, WordVectors
 from kw2v.callbacks import EpochVectors
 from kw2v.cli import main
-from kw2v.io import read_epoch_vectors, save_epoch_vectors
+from kw2v.files import read_epoch_vectors, save_epoch_vectors
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""kw2v.io: atomic writes, word2vec text/binary files (checked against gensim), projector files."""
+"""kw2v.files: atomic writes, word2vec text/binary files (checked against gensim), projector."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from gensim.models import KeyedVectors
 
-import kw2v.io as io_module
+import kw2v.files as files
 from kw2v.errors import Kw2vError
-from kw2v.io import atomic_write, read_word2vec, write_word2vec
+from kw2v.files import atomic_write, read_word2vec, write_word2vec
 from kw2v.vectors import WordVectors
 
 WORDS = ["the", "king", "queen", "man", "woman", "prince", "princess", "apple", "banana", "kings"]
@@ -171,7 +171,7 @@ def test_failed_save_leaves_previous_vectors(wv, tmp_path, monkeypatch) -> None:
             raise OSError("disk full")
         return sep.join(map(str, row))
 
-    monkeypatch.setattr(io_module, "_format_row", failing_format)
+    monkeypatch.setattr(files, "_format_row", failing_format)
     smaller = WordVectors(wv.words, wv.vectors * 2)
     with pytest.raises(OSError, match="disk full"):
         smaller.save_word2vec(path)

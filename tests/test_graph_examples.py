@@ -14,7 +14,7 @@ from kw2v import (
     keep_probabilities,
     window_pairs,
 )
-from kw2v.graph_examples import alias_draw, cbow_windows_from_draws, window_pairs_from_draws
+from kw2v.graph_windows import alias_draw, cbow_windows_from_draws, window_pairs_from_draws
 
 
 def _stretch(n=400, vocab=30, seed=0):

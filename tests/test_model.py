@@ -96,7 +96,7 @@ def test_bad_sizes():
 
 
 def test_word2vec_embedding_starts_as_word2vec_does():
-    from kw2v.model import word2vec_embedding
+    from kw2v.embeddings import word2vec_embedding
 
     table = word2vec_embedding(40, 8, "t")
     table.build((None,))

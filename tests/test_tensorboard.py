@@ -14,7 +14,7 @@ import urllib.request
 import numpy as np
 import pytest
 
-from kw2v.io import TENSORBOARD_TENSOR
+from kw2v.files import TENSORBOARD_TENSOR
 from kw2v.vectors import WordVectors
 
 pytest.importorskip("tensorboard.plugins.projector", reason="TensorBoard is not installed")

@@ -95,14 +95,14 @@ def test_output_vectors_sum_or_target_table(planted):
         TrainConfig(output_vectors="both").validate()
 
 
-@pytest.mark.parametrize("model", ["skipgram", "glove"])
-def test_effective_words_count_what_subsampling_keeps(planted, model):
+@pytest.mark.parametrize("architecture", ["skipgram", "glove"])
+def test_effective_words_count_what_subsampling_keeps(planted, architecture):
     from kw2v import keep_probabilities
 
-    options = {"sample": 1e-2} if model == "skipgram" else {"sample": None, "window": None}
-    result = _train(planted, epochs=1, model=model, **options)
+    options = {"sample": 1e-2} if architecture == "skipgram" else {"sample": None, "window": None}
+    result = _train(planted, epochs=1, architecture=architecture, **options)
     counts = result.vocab.counts
-    if model == "glove":  # no subsampling: every token counts
+    if architecture == "glove":  # no subsampling: every token counts
         assert result.effective_tokens == result.tokens
         return
     kept = (counts * keep_probabilities(counts, 1e-2)).sum() / counts.sum()

@@ -259,12 +259,14 @@ def test_variants_recover_planted_groups(planted, method, epochs):
 
 
 def test_bad_variant_options_fail_clearly():
+    from kw2v.methods import resolve
+
     with pytest.raises(Kw2vError, match="--model must be one of"):
-        TrainConfig(model="fasttext").validate()
+        TrainConfig(architecture="fasttext").validate()
     with pytest.raises(Kw2vError, match="--loss"):
-        TrainConfig(model="glove", loss="hierarchical").validate()
+        resolve(TrainConfig(architecture="glove", objective="hierarchical"))
     with pytest.raises(Kw2vError, match="--shared-embedding"):
-        TrainConfig(model="cbow", shared_embedding=True).validate()
+        resolve(TrainConfig(architecture="cbow", shared_embedding=True))
 
 
 def test_cli_trains_each_variant(tmp_path, capsys):
