@@ -71,7 +71,9 @@ def _at_least_one(text: str) -> int:
 
 
 def _resolved(config):
-    """``config`` with its method's defaults (:func:`kw2v.methods.resolve`; loads Keras)."""
+    """``config`` with its method's defaults (:func:`kw2v.methods.resolve`). The methods'
+    modules load Keras, so TensorFlow is loaded first, quietly (when installed)."""
+    tensorflow_if_installed()
     from kw2v.methods import resolve
 
     return resolve(config)[1]
@@ -80,15 +82,13 @@ def _resolved(config):
 def cmd_train(args) -> int:
     from kw2v.corpus import Corpus
 
-    config = config_from_args(args)  # bad options and paths fail before Keras loads
+    config = _resolved(config_from_args(args))  # bad options fail before paths are read
     corpus = Corpus(args.corpus, mode=args.normalize)
     if args.epoch_vectors is not None:
         _check_epoch_vectors_dir(args.epoch_vectors)
     if args.animate is not None and Path(args.animate).suffix.lower() not in (".gif", ".mp4"):
         raise Kw2vError(f"--animate {args.animate}: give a .gif or .mp4 path")
-    config = _resolved(config)
     _check_out_dir(args.out, config)
-    tensorflow_if_installed()
     from kw2v.training import train
 
     print(f"corpus: {corpus.name} ({corpus.path})", flush=True)
@@ -121,7 +121,6 @@ def cmd_demo(args) -> int:
     out = Path(args.out)
     config = _resolved(config_from_args(args))
     _check_out_dir(out, config)
-    tensorflow_if_installed()
     from kw2v.training import train
 
     corpus = Corpus("wiki-sample")

@@ -105,5 +105,5 @@ def test_word2vec_embedding_starts_as_word2vec_does():
     zeros = word2vec_embedding(40, 8, "z", seed=None, mask_zero=True)
     zeros.build((None,))
     assert not keras.ops.convert_to_numpy(zeros.embeddings).any() and zeros.mask_zero
-    with pytest.raises(Kw2vError, match="embedding dimension"):
+    with pytest.raises(Kw2vError, match="--dim must be at least 1"):
         word2vec_embedding(40, 0, "bad")
