@@ -1,4 +1,4 @@
-"""kw2v.checker: reference answers pass; typical wrong answers fail with a message naming the
+"""kw2v.course.checker: reference answers pass; typical wrong answers fail with a message naming the
 mistake; an unfinished stub prints "not done yet" and raises nothing.
 
 The reference answers here are written as a student would write them, independently of the
@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from keras import layers
 
-from kw2v import checker
+from kw2v.course import checker
+from kw2v.course.checker import nb03
 
 # ---- reference answers (what the solution notebooks fill in) ------------------------------
 
@@ -394,7 +395,7 @@ def test_model_output_with_a_trailing_axis(capsys):
 def test_3cosadd_mistakes(mistake, message, capsys):
     def wrong(vectors, words, a, b, c):
         i = {w: n for n, w in enumerate(words)}
-        return words[checker._analogy_candidates(vectors, i[a], i[b], i[c], mistake)]
+        return words[nb03._analogy_candidates(vectors, i[a], i[b], i[c], mistake)]
 
     assert message in failed_with(checker.check_3cosadd, wrong, capsys)
 

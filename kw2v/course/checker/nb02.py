@@ -1,0 +1,386 @@
+"""Checks of notebook 02's "Your turn" exercises: noise, subsampling, the negative-sampling
+cost and its gradients, and a NumPy training loop on a planted corpus.
+
+See :mod:`kw2v.course.checker.grading` for the machinery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from kw2v.course.checker.grading import (
+    Fail,
+    Report,
+    as_array,
+    as_scalar,
+    call,
+    check,
+    close,
+    diagnose,
+    fmt,
+    numerical_gradient,
+    sigmoid,
+)
+
+
+def _ns_cost(e_c, theta_o, theta_neg) -> float:
+    return float(-np.log(sigmoid(theta_o @ e_c)) - np.log(sigmoid(-(theta_neg @ e_c))).sum())
+
+
+@check
+def check_noise_distribution(report: Report, noise_distribution: Callable) -> None:
+    """Check ``noise_distribution(counts)``: word2vec's P_n(w) ∝ count(w)^(3/4).
+
+    Diagnoses the unigram distribution, the uniform one, another power (estimated from the
+    answer), a missing normalisation and a word of count 0 that gets a probability.
+    Introduced in notebook 02.
+
+    Parameters
+    ----------
+    noise_distribution : callable
+        The student's ``noise_distribution(counts) -> ndarray`` of probabilities.
+
+    Returns
+    -------
+    CheckResult
+    """
+    counts = np.array([0, 1000, 100, 10, 1])  # index 0 is reserved: count 0
+    got = as_array(call(noise_distribution, counts.copy()), (5,), "noise_distribution(counts)")
+    c = counts.astype(np.float64)
+    expected = c**0.75 / (c**0.75).sum()
+    nonzero = c > 0
+    uniform = np.where(nonzero, 1.0 / nonzero.sum(), 0.0)
+    variants = [
+        (
+            "your noise distribution is the unigram distribution: raise the counts to the "
+            "power 3/4 before normalising",
+            c / c.sum(),
+        ),
+        (
+            "your noise distribution is uniform (what tf.keras's skipgrams draws from): "
+            "word2vec draws in proportion to count^(3/4)",
+            uniform,
+        ),
+        ("raised to 3/4 but not normalised: divide by the sum so it adds up to 1", c**0.75),
+        (
+            "you raised the unigram probabilities to 3/4 but did not renormalise: divide by "
+            "their sum again",
+            (c / c.sum()) ** 0.75,
+        ),
+        (
+            "that is the power 4/3: the exponent is 3/4 = 0.75",
+            c ** (4 / 3) / (c ** (4 / 3)).sum(),
+        ),
+    ]
+    problem = diagnose(got, expected, variants, "P_n")
+    if problem is None:
+        report.ok(f"counts [0, 1000, 100, 10, 1] → P_n = {fmt(got)}")
+        report.ok("P_n sums to 1 and the reserved index (count 0) is never drawn")
+        return
+    known = any(close(got, variant) for _, variant in variants)
+    if not known and np.all(np.isfinite(got)) and np.all(got[nonzero] > 0):
+        # which power would give this answer? slope of log P against log count
+        power = np.polyfit(np.log(c[nonzero]), np.log(got[nonzero]), 1)[0]
+        fitted = c[nonzero] ** power / (c[nonzero] ** power).sum()
+        if abs(power - 0.75) > 0.01 and np.allclose(
+            got[nonzero] / got[nonzero].sum(), fitted, rtol=1e-4
+        ):
+            problem = (
+                f"your probabilities follow count^{power:.3g}: word2vec's power is 3/4 = 0.75"
+                + ("" if np.isclose(got.sum(), 1) else ", and they must sum to 1")
+            )
+    if got[0] != 0 and np.isfinite(got[0]):
+        problem = (
+            f"{problem}; and count 0 (the reserved index) must get probability 0, not {got[0]:.3g}"
+        )
+    raise Fail(f"{problem}; expected {fmt(expected)}, got {fmt(got)}")
+
+
+@check
+def check_keep_probability(report: Report, keep_probability: Callable) -> None:
+    """Check ``keep_probability(counts, sample)``: word2vec's subsampling keep probability.
+
+    The word2vec C code keeps an occurrence of a word of frequency f = count / total with
+    probability min(1, √(t/f) + t/f). Diagnoses the paper's √(t/f), the discard
+    probability, a missing cap at 1 and raw counts used as frequencies.
+    Introduced in notebook 02.
+
+    Parameters
+    ----------
+    keep_probability : callable
+        The student's ``keep_probability(counts, sample) -> ndarray``.
+
+    Returns
+    -------
+    CheckResult
+    """
+    counts = np.array([50_000, 5_000, 500, 50, 5])
+    t = 1e-3
+    got = as_array(call(keep_probability, counts.copy(), t), (5,), "keep_probability(counts, 1e-3)")
+    f = counts / counts.sum()
+    expected = np.minimum(1.0, np.sqrt(t / f) + t / f)
+    problem = diagnose(
+        got,
+        expected,
+        [
+            (
+                "that is the paper's √(t/f): word2vec's code keeps with √(t/f) + t/f "
+                "(the formula in the notebook)",
+                np.minimum(1.0, np.sqrt(t / f)),
+            ),
+            (
+                "cap it at 1: a probability cannot exceed 1 (rare words are always kept)",
+                np.sqrt(t / f) + t / f,
+            ),
+            ("that is the probability of discarding a word: keep = 1 − discard", 1 - expected),
+            (
+                "that is the paper's discard probability 1 − √(t/f): keep = √(t/f) + t/f",
+                1 - np.sqrt(t / f),
+            ),
+            (
+                "use the frequency f = count / total, not the raw count",
+                np.minimum(1.0, np.sqrt(t / counts) + t / counts),
+            ),
+        ],
+        "the keep probabilities",
+    )
+    if problem:
+        raise Fail(f"{problem}; expected {fmt(expected)}, got {fmt(got)}")
+    report.ok(f"counts [50000, 5000, 500, 50, 5], t = 1e-3 → keep {fmt(got)}")
+    report.ok("frequent words are mostly dropped, rare ones always kept (capped at 1)")
+
+
+@check
+def check_ns_loss_and_gradients(report: Report, ns_loss_and_gradients: Callable) -> None:
+    """Check ``ns_loss_and_gradients(e_c, theta_o, theta_neg)``: the negative-sampling cost.
+
+    J = −log σ(θ_oᵀe_c) − Σ_i log σ(−θ_iᵀe_c) and its gradients with respect to e_c, θ_o
+    and the k negatives' rows, compared with central differences. Diagnoses wrong signs (for
+    the true context and for the negatives), σ(s_o) instead of σ(s_o) − 1, a missing
+    negatives' term, a transposed gradient. Introduced in notebook 02.
+
+    Parameters
+    ----------
+    ns_loss_and_gradients : callable
+        The student's function returning ``(J, grad_e_c, grad_theta_o, grad_theta_neg)`` with
+        shapes (), (d,), (d,), (k, d).
+
+    Returns
+    -------
+    CheckResult
+    """
+    rng = np.random.default_rng(5)
+    d, k = 4, 3
+    e_c, theta_o, theta_neg = rng.normal(size=d), rng.normal(size=d), rng.normal(size=(k, d))
+    out = call(ns_loss_and_gradients, e_c.copy(), theta_o.copy(), theta_neg.copy())
+    if not isinstance(out, tuple | list) or len(out) != 4:
+        raise Fail("return four things: (J, dJ/de_c, dJ/dθ_o, dJ/dθ_neg)")
+    s_o, s_neg = theta_o @ e_c, theta_neg @ e_c
+    g_o, g_neg = sigmoid(s_o) - 1.0, sigmoid(s_neg)
+    want = {
+        "J": _ns_cost(e_c, theta_o, theta_neg),
+        "e": g_o * theta_o + g_neg @ theta_neg,
+        "o": g_o * e_c,
+        "neg": np.outer(g_neg, e_c),
+    }
+    work = e_c.copy()
+    assert np.allclose(
+        numerical_gradient(lambda: _ns_cost(work, theta_o, theta_neg), work), want["e"]
+    )
+
+    J = as_scalar(out[0], "J")
+    problem = diagnose(
+        np.array(J),
+        np.array(want["J"]),
+        [
+            ("J has the wrong sign: J = −log σ(s_o) − Σ log σ(−s_i)", np.array(-want["J"])),
+            (
+                "J is missing the negatives' term −Σ_i log σ(−θ_iᵀe_c)",
+                np.array(-np.log(sigmoid(s_o))),
+            ),
+            (
+                "for the negatives use log σ(−s_i), the probability that the pair is made up, "
+                "not log σ(s_i)",
+                np.array(-np.log(sigmoid(s_o)) - np.log(sigmoid(s_neg)).sum()),
+            ),
+            (
+                "J is a sum over the k + 1 words, not a mean",
+                np.array(want["J"] / (k + 1)),
+            ),
+        ],
+        "J",
+    )
+    report.verdict(problem, f"J = {J:.4f}")
+
+    got = as_array(out[1], (d,), "dJ/de_c")
+    problem = diagnose(
+        got,
+        want["e"],
+        [
+            ("dJ/de_c has the wrong sign", -want["e"]),
+            (
+                "in dJ/de_c the gradient for the negatives has the wrong sign: each adds "
+                "+σ(s_i) θ_i",
+                g_o * theta_o - g_neg @ theta_neg,
+            ),
+            ("dJ/de_c is missing the negatives' term Σ_i σ(s_i) θ_i", g_o * theta_o),
+            (
+                "in dJ/de_c the true context's factor is σ(s_o) − 1 (prediction minus label 1), "
+                "not σ(s_o)",
+                sigmoid(s_o) * theta_o + g_neg @ theta_neg,
+            ),
+        ],
+        "dJ/de_c",
+    )
+    report.verdict(problem, "dJ/de_c agrees with central differences")
+
+    got = as_array(out[2], (d,), "dJ/dθ_o")
+    problem = diagnose(
+        got,
+        want["o"],
+        [
+            ("dJ/dθ_o has the wrong sign: it is (σ(s_o) − 1) e_c", -want["o"]),
+            (
+                "dJ/dθ_o: the true context's factor is σ(s_o) − 1 (prediction minus label 1), "
+                "not σ(s_o)",
+                sigmoid(s_o) * e_c,
+            ),
+        ],
+        "dJ/dθ_o",
+    )
+    report.verdict(problem, "dJ/dθ_o agrees with central differences")
+
+    got = np.asarray(out[3], dtype=np.float64)
+    if got.shape == (d, k) and close(got, want["neg"].T):
+        report.wrong(
+            f"dJ/dθ_neg is transposed: shape ({k}, {d}) expected, got {got.shape}; one row "
+            "per negative, like theta_neg"
+        )
+        return
+    got = as_array(out[3], (k, d), "dJ/dθ_neg")
+    problem = diagnose(
+        got,
+        want["neg"],
+        [
+            (
+                "the gradient for the negatives has the wrong sign: ∂J/∂θ_i = +σ(s_i) e_c",
+                -want["neg"],
+            ),
+            (
+                "the negatives have label 0: their factor is σ(s_i) − 0, not σ(s_i) − 1",
+                np.outer(g_neg - 1.0, e_c),
+            ),
+            (
+                "use σ(s_i), the predicted probability of the made-up pair, not σ(−s_i)",
+                np.outer(sigmoid(-s_neg), e_c),
+            ),
+        ],
+        "dJ/dθ_neg",
+    )
+    report.verdict(problem, "dJ/dθ_neg agrees with central differences")
+
+
+def planted_corpus(groups: int = 4, size: int = 5, pairs_per_word: int = 30, seed: int = 0):
+    """A tiny corpus whose words come in ``groups``: contexts are always from the same group.
+
+    Training on it must put each word's vector nearest to the other words of its group.
+    Introduced in notebook 02.
+
+    Parameters
+    ----------
+    groups, size : int
+        Number of groups and words per group; word ``w`` belongs to group ``w // size``.
+    pairs_per_word : int
+        Pairs with each word as the target.
+    seed : int
+        Seed of the draw of contexts and of the shuffle.
+
+    Returns
+    -------
+    targets, contexts : ndarray of int
+        The (target, context) pairs, shuffled.
+    group : ndarray of int
+        ``group[w]`` is the group of word ``w``.
+    """
+    rng = np.random.default_rng(seed)
+    V = groups * size
+    group = np.arange(V) // size
+    targets = np.repeat(np.arange(V), pairs_per_word)
+    offsets = rng.integers(1, size, size=len(targets))  # another word of the same group
+    contexts = group[targets] * size + (targets % size + offsets) % size
+    order = rng.permutation(len(targets))
+    return targets[order], contexts[order], group
+
+
+def _group_accuracy(E: np.ndarray, group: np.ndarray) -> float:
+    """Share of words whose nearest other word (by cosine) is in the same group."""
+    norms = np.linalg.norm(E, axis=1, keepdims=True)
+    unit = E / np.where(norms > 0, norms, 1.0)
+    cos = unit @ unit.T
+    np.fill_diagonal(cos, -np.inf)
+    return float(np.mean(group[cos.argmax(axis=1)] == group))
+
+
+@check
+def check_sgns_training(report: Report, train_sgns: Callable) -> None:
+    """Check ``train_sgns``: a NumPy training loop for skip-gram with negative sampling.
+
+    Trains on :func:`planted_corpus` (20 words in 4 groups; contexts always from the same
+    group) and checks that the tables are separate, have shape (V, d), and that every word's
+    nearest neighbour in E is in its own group. Introduced in notebook 02.
+
+    Parameters
+    ----------
+    train_sgns : callable
+        The student's ``train_sgns(targets, contexts, noise, dim, negatives, epochs,
+        learning_rate, seed) -> (E, Theta)``.
+
+    Returns
+    -------
+    CheckResult
+    """
+    targets, contexts, group = planted_corpus()
+    V, dim = len(group), 8
+    noise = np.full(V, 1.0 / V)
+    out = call(train_sgns, targets.copy(), contexts.copy(), noise.copy(), dim, 3, 5, 0.1, 0)
+    if not isinstance(out, tuple | list) or len(out) != 2:
+        raise Fail("return the two tables: (E, Theta)")
+    if out[0] is out[1] or (
+        isinstance(out[0], np.ndarray)
+        and isinstance(out[1], np.ndarray)
+        and np.shares_memory(out[0], out[1])
+    ):
+        raise Fail(
+            "the context table is the same object as the target table: the exercise asks for "
+            "a separate one (Theta = np.zeros((V, dim)))"
+        )
+    E = as_array(out[0], (V, dim), "E")
+    Theta = as_array(out[1], (V, dim), "Θ")
+    report.ok(f"two separate tables of shape ({V}, {dim})")
+    if not np.any(E):
+        raise Fail(
+            "E is all zeros: with Θ also at zero every gradient is zero. Start E small and "
+            "random (uniform in ±0.5/dim), Θ at zero"
+        )
+    if not np.any(Theta):
+        raise Fail("Θ is still all zeros: the loop must update the context table too")
+    accuracy = _group_accuracy(E, group)
+    real = sigmoid(np.sum(E[targets] * Theta[contexts], axis=1)).mean()
+    across = group[:, None] != group[None, :]
+    made_up = sigmoid(E @ Theta.T)[across].mean()
+    if not np.all(np.isfinite(E)) or not real > made_up + 0.05:
+        raise Fail(
+            f"real pairs do not score higher than pairs across groups (σ {real:.2f} against "
+            f"{made_up:.2f}): the updates go up the gradient, or too little of them. SGD "
+            "subtracts η times the gradient"
+        )
+    if accuracy < 0.9:
+        raise Fail(
+            f"the planted groups were not recovered: the nearest neighbour of only "
+            f"{accuracy:.0%} of the words is in their group (≥ 90% expected). Check the "
+            "gradients with check_ns_loss_and_gradients and that each pair gets its negatives"
+        )
+    report.ok(f"the planted groups are recovered: {accuracy:.0%} of nearest neighbours in-group")
+    report.ok(f"real pairs score σ = {real:.2f} on average, pairs across groups {made_up:.2f}")

@@ -1,0 +1,290 @@
+"""The two network diagrams: skip-gram's full softmax and negative sampling (notebooks 01, 02).
+
+Drawn with the kit of :mod:`kw2v.course.drawing`; listed, with the other diagrams, in
+:data:`kw2v.course.diagrams.DIAGRAMS`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle
+
+from kw2v.course import drawing
+from kw2v.errors import Kw2vError
+
+# --------------------------------------------------------------------------- 3. softmax
+
+
+def _softmax(u: np.ndarray) -> np.ndarray:
+    e = np.exp(u - u.max())
+    return e / e.sum()
+
+
+@drawing.styled
+def draw_softmax_network() -> Figure:
+    """Draw skip-gram with a full softmax over the vocabulary, and why it is slow.
+
+    Shown in notebook 01.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One-hot input x_c (V) → embedding E (d) → scores from Θ (V) → softmax →
+        P(context | target), with the V-term denominator marked as the bottleneck.
+    """
+    vocab, c, o = drawing.EXAMPLE_WORDS, 3, 4  # target "fox", true context word "jumped"
+    V, d = len(vocab), 3
+    scores = np.array([0.9, 1.6, 1.7, -0.6, 2.3, 1.5, -0.2, 0.4])
+    probs = _softmax(scores)
+    fig, ax = drawing.canvas(13.0, 8.6)
+    step, r = 0.56, 0.19
+    y_mid = 4.55
+    ys_v = y_mid + ((V - 1) / 2 - np.arange(V)) * step
+    ys_d = y_mid + ((d - 1) / 2 - np.arange(d)) * step
+    x_in, x_h, x_u = 1.45, 4.05, 6.65
+
+    # connections first, so that the nodes sit on top
+    for j in range(V):
+        for i in range(d):
+            color, lw = (drawing.PALETTE["target"], 1.8) if j == c else ("#E4E4E4", 0.8)
+            ax.plot([x_in, x_h], [ys_v[j], ys_d[i]], color=color, lw=lw, zorder=1)
+            ax.plot(
+                [x_h, x_u], [ys_d[i], ys_v[j]], color=drawing.tint("output", 0.45), lw=0.8, zorder=1
+            )
+
+    def node(x: float, y: float, face, edge: str) -> None:
+        ax.add_patch(
+            Circle((x, y), r, fc=face, ec=drawing.PALETTE.get(edge, edge), lw=1.2, zorder=2)
+        )
+
+    for j, w in enumerate(vocab):
+        on = j == c
+        node(
+            x_in, ys_v[j], drawing.PALETTE["target"] if on else "white", "target" if on else "line"
+        )
+        drawing.text(
+            ax, x_in, ys_v[j], "1" if on else "0", 9.5, "white" if on else "muted", bold=on
+        )
+        color = "target" if on else "muted"
+        drawing.text(ax, x_in - r - 0.12, ys_v[j], w, 10.5, color, ha="right", bold=on)
+        node(x_u, ys_v[j], drawing.tint("output", 0.75), "output")
+        drawing.text(ax, x_u + r + 0.1, ys_v[j], f"{scores[j]:.1f}", 9.5, "muted", ha="left")
+    for i in range(d):
+        node(x_h, ys_d[i], drawing.tint("embedding", 0.7), "embedding")
+
+    # the softmax and the probabilities it gives
+    sm_x = x_u + 0.85
+    top_v, bot_v = ys_v[0] + step / 2, ys_v[-1] - step / 2
+    drawing.box(
+        ax, sm_x, bot_v, 0.42, top_v - bot_v, drawing.tint("alert", 0.85), "alert", 1.3, 0.08
+    )
+    drawing.text(ax, sm_x + 0.21, y_mid, "softmax", 11, "alert", bold=True, rotation=90)
+    bar_x, bar_scale = 9.8, 2.3
+    for j, w in enumerate(vocab):
+        true = j == o
+        drawing.text(
+            ax, bar_x - 0.1, ys_v[j], w, 10.5, "context" if true else "ink", ha="right", bold=true
+        )
+        face = drawing.tint("context", 0.3) if true else drawing.tint("noise", 0.45)
+        drawing.box(ax, bar_x, ys_v[j] - 0.15, probs[j] * bar_scale, 0.3, face, "none", lw=0)
+        end = bar_x + probs[j] * bar_scale + 0.08
+        drawing.text(ax, end, ys_v[j], f"{probs[j]:.2f}", 9.5, "muted", ha="left")
+    ax.annotate(
+        "true context word:\ntraining pushes its\nprobability up, and\nthe other V − 1 down",
+        xy=(bar_x + probs[o] * bar_scale + 0.5, ys_v[o]),
+        xytext=(bar_x + probs[o] * bar_scale + 0.8, ys_v[o]),
+        ha="left",
+        va="center",
+        fontsize=9.5,
+        color=drawing.PALETTE["context"],
+        linespacing=1.3,
+        arrowprops={"arrowstyle": "-|>", "color": drawing.PALETTE["context"], "lw": 1.2},
+    )
+
+    # column headings, and the weight matrices under the connections
+    head_y = top_v + 0.3
+    heads = [
+        (x_in, "one-hot input", r"$\mathbf{x}_c$   (V)", "target"),
+        (
+            x_h,
+            "hidden: linear, no activation",
+            r"$\mathbf{e}_c = \mathbf{E}^{\top}\mathbf{x}_c$   (d)",
+            "embedding",
+        ),
+        (x_u, "scores", r"$s_w = \theta_w^{\top}\mathbf{e}_c$   (V)", "output"),
+        (bar_x + 0.4, "probabilities", r"$P(w \mid \mathrm{fox})$   (V)", "context"),
+    ]
+    for x, head, sub, color in heads:
+        drawing.text(ax, x, head_y + 0.36, head, 11.5, color, va="bottom", bold=True)
+        drawing.text(ax, x, head_y, sub, va="bottom")
+    weights = [
+        ((x_in + x_h) / 2, "$\\mathbf{E}$   (V × d)\ntarget embedding", "embedding"),
+        ((x_h + x_u) / 2, "$\\Theta$   (V × d)\ncontext embedding", "output"),
+    ]
+    for x, label, color in weights:
+        drawing.text(ax, x, bot_v - 0.3, label, 10.5, color, va="top", linespacing=1.4)
+
+    # the formula, and its expensive denominator
+    fx, fy = 4.0, 1.0
+    formula = (
+        r"$P(o \mid c) = \dfrac{\exp(\theta_o^{\top}\mathbf{e}_c)}"
+        r"{\sum_{w=1}^{V}\,\exp(\theta_w^{\top}\mathbf{e}_c)}$"
+    )
+    drawing.text(ax, fx, fy, formula, 17)
+    ax.annotate(
+        "the denominator sums over all V words:\nV dot products for every training pair.\n"
+        "With V ≈ 10⁵ – 10⁶ this is the bottleneck.",
+        xy=(fx + 1.35, fy - 0.33),
+        xytext=(fx + 2.35, fy - 0.3),
+        ha="left",
+        va="center",
+        fontsize=10.5,
+        color=drawing.PALETTE["alert"],
+        linespacing=1.4,
+        arrowprops={"arrowstyle": "-|>", "color": drawing.PALETTE["alert"], "lw": 1.3},
+    )
+    drawing.title(
+        ax,
+        6.5,
+        8.45,
+        "Skip-gram with a full softmax",
+        "Predict the context word from the target word by scoring every word in the "
+        f"vocabulary (here V = {V}, d = {d}).",
+    )
+    return fig
+
+
+# --------------------------------------------------------------------------- 4. negative sampling
+
+
+@drawing.styled
+def draw_negative_sampling_network(k: int = 5) -> Figure:
+    """Draw the two-input Keras model trained with negative sampling.
+
+    Shown in notebooks 02 and 03.
+
+    Parameters
+    ----------
+    k : int
+        Negative samples per positive pair, 1 to 8.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``target`` and ``context`` inputs, their Embedding layers, Dot, a sigmoid Dense layer
+        and the labels ``[1, 0, ..., 0]``, with a note on sharing one embedding.
+
+    Raises
+    ------
+    Kw2vError
+        If ``k`` is outside 1..8 (more negatives do not fit the drawing).
+    """
+    if not 1 <= k <= 8:
+        raise Kw2vError(f"draw_negative_sampling_network: k must be 1..8 to fit, got {k}.")
+    n_ctx = 1 + k
+    fig, ax = drawing.canvas(13.6, 6.4)
+    bh = 1.05  # layer box height
+    y_t, y_c = 4.6, 2.15  # centres of the target and context rows
+    y_m = (y_t + y_c) / 2
+    cell = min(0.34, 2.1 / n_ctx)
+
+    def layer(x: float, y: float, w: float, title: str, body: str, color: str) -> None:
+        drawing.box(ax, x, y - bh / 2, w, bh, drawing.tint(color, 0.85), color, 1.5, 0.1)
+        drawing.text(ax, x + w / 2, y + 0.26, title, 11.5, bold=True)
+        drawing.text(ax, x + w / 2, y - 0.15, body, 10, linespacing=1.35)
+
+    # inputs
+    x0, w0 = 0.3, 2.4
+    layer(x0, y_t, w0, 'Input  "target"', "shape ()\none word id", "target")
+    layer(x0, y_c, w0, 'Input  "context"', f"shape (n,)\nn = 1 + k = {n_ctx} word ids", "context")
+    drawing.text(
+        ax, x0 + w0 / 2, y_t + bh / 2 + 0.12, '"fox"', 11, "target", va="bottom", bold=True
+    )
+    # the context ids: 1 real context word and k negatives (at most 6 chips, then "+ n more")
+    negatives = ["piano", "the", "seven", "ran", "blue", "of", "city", "green"][:k]
+    chips = [("jumped", "context")] + [(w, "noise") for w in negatives]
+    if len(chips) > 6:
+        chips = chips[:5] + [(f"+ {len(chips) - 5} more", "noise")]
+    chip_w, chip_gap, per_row = 0.76, 0.06, 3
+    for i, (word, color) in enumerate(chips):
+        row, col = divmod(i, per_row)
+        x, y = x0 + col * (chip_w + chip_gap), y_c - bh / 2 - 0.5 - row * 0.38
+        drawing.box(ax, x, y, chip_w, 0.3, drawing.tint(color, 0.8), color, 1.0, 0.05)
+        drawing.text(ax, x + chip_w / 2, y + 0.15, word, 9.5)
+    note_y = y_c - bh / 2 - 0.5 - (len(chips) - 1) // per_row * 0.38 - 0.15
+    note = f"1 real context word + k = {k} negatives\ndrawn from the noise distribution"
+    drawing.text(ax, x0, note_y, note, 9.5, "muted", ha="left", va="top", linespacing=1.3)
+
+    # the two embedding tables
+    x1, w1 = 3.25, 2.4
+    layer(x1, y_t, w1, "Embedding", '"target_embedding"\n$\\mathbf{E}$: V × d', "embedding")
+    layer(x1, y_c, w1, "Embedding", '"context_embedding"\n$\\Theta$: V × d', "output")
+    for y in (y_t, y_c):
+        drawing.arrow(ax, (x0 + w0, y), (x1, y))
+
+    # the vectors they look up, drawn as cells
+    x2, dim = 6.25, 4
+    x2_end = x2 + dim * cell
+    for j in range(dim):
+        drawing.box(
+            ax, x2 + j * cell, y_t - cell / 2, cell, cell, drawing.tint("embedding", 0.55), "white"
+        )
+    drawing.text(
+        ax, (x2 + x2_end) / 2, y_t + cell / 2 + 0.12, "vector (d)", 10, "muted", va="bottom"
+    )
+    top = y_c + n_ctx * cell / 2
+    for i in range(n_ctx):
+        for j in range(dim):
+            face = drawing.tint("output", 0.55 if i == 0 else 0.8)
+            drawing.box(ax, x2 + j * cell, top - (i + 1) * cell, cell, cell, face, "white")
+        ys = [top - (i + 1) * cell + 0.04, top - i * cell - 0.04]
+        color = drawing.PALETTE["context"] if i == 0 else drawing.PALETTE["noise"]
+        ax.plot([x2 - 0.08] * 2, ys, color=color, lw=3, solid_capstyle="butt")
+    drawing.text(
+        ax, (x2 + x2_end) / 2, top + 0.12, f"vectors ({n_ctx} × d)", 10, "muted", va="bottom"
+    )
+    drawing.arrow(ax, (x1 + w1, y_t), (x2 - 0.12, y_t))
+    drawing.arrow(ax, (x1 + w1, y_c), (x2 - 0.15, y_c))
+
+    # Dot -> Dense(sigmoid) -> labels
+    x3, w3 = 8.25, 1.75
+    layer(x3, y_m, w3, "Dot", f"axes=(1, 2)\n{n_ctx} scores " r"$\mathbf{e}\cdot\theta_j$", "ink")
+    drawing.arrow(ax, (x2_end + 0.08, y_t), (x3 + 0.35, y_m + bh / 2), rad=-0.25)
+    drawing.arrow(ax, (x2_end + 0.08, y_c), (x3 + 0.35, y_m - bh / 2), rad=0.25)
+    x4, w4 = 10.55, 1.75
+    layer(x4, y_m, w4, "Dense(1)", "sigmoid, per score\n→ P(real pair)", "alert")
+    drawing.arrow(ax, (x3 + w3, y_m), (x4, y_m))
+    lab_x, lab_w = 12.85, 0.44
+    lab_top = y_m + n_ctx * cell / 2
+    for i in range(n_ctx):
+        y = lab_top - (i + 1) * cell
+        drawing.box(
+            ax, lab_x, y, lab_w, cell, drawing.tint("context" if i == 0 else "noise", 0.75), "white"
+        )
+        drawing.text(ax, lab_x + lab_w / 2, y + cell / 2, "1" if i == 0 else "0", 10.5, bold=i == 0)
+    drawing.arrow(ax, (x4 + w4, y_m), (lab_x - 0.1, y_m))
+    drawing.text(ax, lab_x + lab_w / 2, lab_top + 0.12, "labels", 10.5, va="bottom", bold=True)
+    loss = f"[{', '.join(['1'] + ['0'] * k)}]\nbinary cross-entropy"
+    loss_y = y_m - n_ctx * cell / 2 - 0.25
+    drawing.text(ax, (x4 + lab_x + lab_w) / 2, loss_y, loss, 10, "muted", va="top", linespacing=1.4)
+
+    # the shared-embedding option
+    nx, ny, nw, nh = 8.25, 0.3, 5.05, 1.05
+    drawing.box(ax, nx, ny, nw, nh, "#F6F6F6", "line", 1.0, 0.08)
+    option = (
+        "Option: shared_embedding=True passes both inputs through\n"
+        "one Embedding (Θ = E), as the classic Keras tutorial does.\n"
+        "The default keeps two tables, as word2vec and gensim do;\n"
+        "kw2v saves E + Θ as the word vectors."
+    )
+    drawing.text(ax, nx + 0.2, ny + nh / 2, option, 9.5, ha="left", linespacing=1.35)
+    drawing.title(
+        ax,
+        6.8,
+        6.25,
+        "Skip-gram with negative sampling, as a two-input Keras model",
+        f"Is (target, context) a real pair? One real and k = {k} noise words per target: "
+        f"k + 1 = {n_ctx} dot products, not V.",
+    )
+    return fig
