@@ -11,7 +11,7 @@ import pytest
 from keras import layers
 
 from kw2v.course import checker
-from kw2v.course.checker import nb03
+from kw2v.course.checker import grading, nb03
 
 # ---- reference answers (what the solution notebooks fill in) ------------------------------
 
@@ -66,36 +66,42 @@ def ns_loss_and_gradients(e_c, theta_o, theta_neg):
     return cost, g_o * theta_o + g_neg @ theta_neg, g_o * e_c, np.outer(g_neg, e_c)
 
 
-def train_sgns(targets, contexts, noise, dim, negatives, epochs, learning_rate, seed, shared=False):
+def train_sgns(targets, contexts, noise, dim, negatives, epochs, learning_rate, seed, mistake=""):
+    """The reference loop; ``mistake`` plants one of the wrong answers students write."""
     rng = np.random.default_rng(seed)
     V = len(noise)
     E = rng.uniform(-0.5 / dim, 0.5 / dim, size=(V, dim))
-    Theta = E if shared else np.zeros((V, dim))
+    Theta = E if mistake in ("shared", "one table twice") else np.zeros((V, dim))
+    k = 0 if mistake == "no negatives" else negatives
     for _ in range(epochs):
         for c, o in zip(targets, contexts, strict=True):
-            neg = rng.choice(V, size=negatives, p=noise)
+            if mistake == "uniform draw":
+                neg = rng.integers(V, size=k)
+            else:
+                neg = rng.choice(V, size=k, p=noise)
             _, g_e, g_o, g_neg = ns_loss_and_gradients(E[c], Theta[o], Theta[neg])
             Theta[o] -= learning_rate * g_o
-            np.subtract.at(Theta, neg, learning_rate * g_neg)
+            if mistake != "negatives' rows fixed":
+                np.subtract.at(Theta, neg, learning_rate * g_neg)
             E[c] -= learning_rate * g_e
-    return E, Theta
+    return (E, E.copy()) if mistake == "one table twice" else (E, Theta)
 
 
-def build_model(vocab_size, dim, shared=False):
+def build_model(vocab_size, dim, shared=False, normalize=False):
     target = keras.Input(shape=(), dtype="int32", name="target")
     context = keras.Input(shape=(None,), dtype="int32", name="context")
     E = layers.Embedding(vocab_size, dim, name="target_embedding")
     Theta = E if shared else layers.Embedding(vocab_size, dim, name="context_embedding")
-    dots = layers.Dot(axes=(1, 2))([E(target), Theta(context)])
+    dots = layers.Dot(axes=(1, 2), normalize=normalize)([E(target), Theta(context)])
     prob = layers.Dense(1, activation="sigmoid")(layers.Reshape((-1, 1))(dots))
     return keras.Model([target, context], layers.Reshape((-1,))(prob))
 
 
-def analogy(vectors, words, a, b, c):
+def analogy(vectors, words, a, b, c, left_out="abc"):
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     i = {w: n for n, w in enumerate(words)}
     scores = unit @ (unit[i[b]] - unit[i[a]] + unit[i[c]])
-    scores[[i[a], i[b], i[c]]] = -np.inf
+    scores[[i[w] for w, role in zip((a, b, c), "abc", strict=True) if role in left_out]] = -np.inf
     return words[int(np.argmax(scores))]
 
 
@@ -317,7 +323,7 @@ def test_uncapped_keep_probability(capsys):
 
 def test_shared_table_in_the_numpy_training_loop(capsys):
     def shared(*args):
-        return train_sgns(*args, shared=True)
+        return train_sgns(*args, mistake="shared")
 
     out = failed_with(checker.check_sgns_training, shared, capsys)
     assert "the context table is the same object as the target table" in out
@@ -400,17 +406,142 @@ def test_3cosadd_mistakes(mistake, message, capsys):
     assert message in failed_with(checker.check_3cosadd, wrong, capsys)
 
 
-def test_3cosadd_must_leave_out_the_question_words(capsys):
-    def keeps_them(vectors, words, a, b, c):
-        unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-        i = {w: n for n, w in enumerate(words)}
-        return words[int(np.argmax(unit @ (unit[i[b]] - unit[i[a]] + unit[i[c]])))]
+@pytest.mark.parametrize(
+    "left_out, kept",
+    [("", "c"), ("c", "b"), ("bc", "a"), ("ac", "b"), ("ab", "c")],
+    ids=["none left out", "only c left out", "a kept", "b kept", "c kept"],
+)
+def test_3cosadd_must_leave_out_each_question_word(left_out, kept, capsys):
+    def keeps_some(vectors, words, a, b, c):
+        return analogy(vectors, words, a, b, c, left_out=left_out)
 
-    out = failed_with(checker.check_3cosadd, keeps_them, capsys)
-    assert "leave a, b and c out of the candidates" in out
+    out = failed_with(checker.check_3cosadd, keeps_some, capsys)
+    assert f"which is {kept} itself: leave {kept} out of the candidates too" in out
 
 
 def test_planted_corpus_keeps_contexts_in_the_group():
     targets, contexts, group = checker.planted_corpus()
     assert np.all(group[targets] == group[contexts]) and np.all(targets != contexts)
     assert len(group) == 20 and np.bincount(group).tolist() == [5, 5, 5, 5]
+
+
+# ---- the wrong answers a student's read of the checker found passing (issue 20) -----------
+
+
+def test_a_forgotten_return_is_named_not_not_done_yet(capsys):
+    def no_return(s):
+        z = np.exp(s - s.max(axis=-1, keepdims=True))
+        z / z.sum(axis=-1, keepdims=True)
+
+    out = failed_with(checker.check_softmax, no_return, capsys)
+    assert "your function returned None: it computes something but does not return it" in out
+    assert "not done yet" not in out
+
+
+def test_a_stub_with_only_a_docstring_and_pass_is_not_done_yet(capsys):
+    def stub(e_c, Theta, o):
+        """(dJ/de_c, dJ/dTheta) of J = -log P(o | c)."""
+        # YOUR CODE HERE
+        pass
+
+    assert checker.check_softmax_gradients(stub).status == "not done yet"
+    assert "not done yet" in capsys.readouterr().out
+
+
+def test_a_wrong_index_is_not_called_a_factor(capsys):
+    out = failed_with(checker.check_pair_cost, lambda e, T, o: pair_cost(e, T, o + 1), capsys)
+    assert "J is wrong" in out and "check that the score of the true context is s[o]" in out
+    assert "factor" not in out
+
+
+@pytest.mark.parametrize("factor", [2.0, 0.5, -3.0, 0.25, 1 / 7])
+def test_a_plausible_factor_is_named(factor):
+    assert grading.plausible_factor(factor)
+
+
+@pytest.mark.parametrize("factor", [0.2896, 1.3, 0.7, 1.0, 0.0, float("nan")])
+def test_an_arbitrary_ratio_is_not_a_factor(factor):
+    assert not grading.plausible_factor(factor)
+
+
+def _theta_first(E, Theta, c, o, learning_rate):
+    cost = pair_cost(E[c], Theta, o)
+    delta = softmax(Theta @ E[c])
+    delta[o] -= 1.0
+    Theta -= learning_rate * np.outer(delta, E[c])
+    E[c] -= learning_rate * Theta.T @ delta  # Θ has moved already
+    return cost
+
+
+def _theta_first_recomputed(E, Theta, c, o, learning_rate):
+    cost = pair_cost(E[c], Theta, o)
+    Theta -= learning_rate * softmax_gradients(E[c], Theta, o)[1]
+    E[c] -= learning_rate * softmax_gradients(E[c], Theta, o)[0]  # with the new Θ
+    return cost
+
+
+def _e_first(E, Theta, c, o, learning_rate):
+    cost = pair_cost(E[c], Theta, o)
+    E[c] -= learning_rate * softmax_gradients(E[c], Theta, o)[0]
+    Theta -= learning_rate * softmax_gradients(E[c], Theta, o)[1]  # with the new e_c
+    return cost
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (_theta_first, "the update order: e_c's gradient was computed after Θ had already moved"),
+        (
+            _theta_first_recomputed,
+            "the update order: e_c's gradient was computed after Θ had already moved",
+        ),
+        (_e_first, "the update order: Θ's gradient was computed after e_c had already moved"),
+    ],
+    ids=["theta first", "theta first, gradient recomputed", "e_c first"],
+)
+def test_the_update_order_mistake_is_named(wrong, message, capsys):
+    out = failed_with(checker.check_sgd_step, wrong, capsys)
+    assert message in out and "Compute both gradients from the old E and Θ first" in out
+
+
+def test_integer_division_in_the_exponent(capsys):
+    def floor_power(counts):
+        weights = np.asarray(counts, dtype=float) ** (3 // 4)
+        return weights / weights.sum()
+
+    out = failed_with(checker.check_noise_distribution, floor_power, capsys)
+    assert "3 // 4 is integer division, which is 0" in out and "write 3 / 4" in out
+    assert "count^" not in out
+
+
+def test_integer_division_on_the_seen_words_only(capsys):
+    def floor_power(counts):
+        weights = np.where(counts > 0, counts ** (3 // 4), 0)
+        return weights / weights.sum()
+
+    out = failed_with(checker.check_noise_distribution, floor_power, capsys)
+    assert "your noise distribution is uniform" in out and "3 // 4: that is integer" in out
+
+
+def test_a_normalized_dot_is_named(capsys):
+    out = failed_with(
+        checker.check_skipgram_model, lambda V, d: build_model(V, d, normalize=True), capsys
+    )
+    assert "the score is the cosine of e_c and θ_w, not their dot product" in out
+    assert "drop normalize=True" in out and "check the Dot axes" not in out
+
+
+@pytest.mark.parametrize(
+    "mistake, message",
+    [
+        ("no negatives", "there are no negatives in your loop"),
+        ("negatives' rows fixed", "the negatives' rows of Θ never change"),
+        ("one table twice", "E and Θ hold the same values: that is one table returned twice"),
+        ("uniform draw", "your negatives do not come from `noise`"),
+    ],
+)
+def test_sgns_training_wrong_loops(mistake, message, capsys):
+    def wrong(*args):
+        return train_sgns(*args, mistake=mistake)
+
+    assert message in failed_with(checker.check_sgns_training, wrong, capsys)

@@ -164,6 +164,8 @@ def check_pair_cost(report: Report, pair_cost: Callable) -> None:
             ),
         ],
         "J",
+        hint="that the score of the true context is s[o] (o counts from 0) and that the log "
+        "Σ_w exp(s_w) term runs over all V scores",
     )
     if problem:
         raise Fail(
@@ -249,6 +251,7 @@ def check_batch_cost(report: Report, batch_cost: Callable) -> None:
             ),
         ],
         "the batch cost",
+        hint="that pair i uses row targets[i] of E and context contexts[i], and the mean",
     )
     if problem:
         raise Fail(f"{problem}; expected {expected:.4f}, got {got:.4f}")
@@ -329,6 +332,12 @@ def check_softmax_gradients(report: Report, gradients: Callable) -> None:
     report.verdict(problem, "dJ/dΘ agrees with central differences, all V rows non-zero")
 
 
+UPDATE_ORDER = (
+    "the update order: {grad} gradient was computed after {moved} had already moved. Compute "
+    "both gradients from the old E and Θ first, then update both tables"
+)
+
+
 @check
 def check_sgd_step(report: Report, sgd_step: Callable) -> None:
     """Check ``sgd_step(E, Theta, c, o, learning_rate)``: one SGD update of both tables.
@@ -352,6 +361,8 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
     E, Theta = E0.copy(), Theta0.copy()
     cost = call(sgd_step, E, Theta, c, o, lr, none_ok=True)  # a missing cost is one part
     g_e, g_Theta = _softmax_grads(E0[c], Theta0, o)
+    delta = _softmax(Theta0 @ E0[c])
+    delta[o] -= 1.0  # ŷ − y
     Theta1 = Theta0 - lr * g_Theta
     E1 = E0.copy()
     E1[c] -= lr * g_e
@@ -367,8 +378,6 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
     elif np.array_equal(E, E0):
         report.wrong("E is unchanged: the target vector e_c must move too")
     else:
-        delta = _softmax(Theta0 @ E0[c])
-        delta[o] -= 1.0
         problem = diagnose(
             E[c],
             E1[c],
@@ -378,13 +387,14 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
                     E0[c] + lr * g_e,
                 ),
                 ("the learning rate is missing from the update of e_c", E0[c] - g_e),
+                (UPDATE_ORDER.format(grad="e_c's", moved="Θ"), E0[c] - lr * Theta1.T @ delta),
                 (
-                    "e_c's gradient used the already-updated Θ: compute both gradients first, "
-                    "then update both tables",
-                    E0[c] - lr * Theta1.T @ delta,
+                    UPDATE_ORDER.format(grad="e_c's", moved="Θ"),
+                    E0[c] - lr * _softmax_grads(E0[c], Theta1, o)[0],
                 ),
             ],
             "the new e_c",
+            hint="∂J/∂e_c = Θᵀ(ŷ − y) of the old tables, times η",
         )
         report.verdict(
             problem, f"row c of E moved by −η ∂J/∂e_c (η = {lr}); the other rows did not move"
@@ -401,8 +411,17 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
                     Theta0 + lr * g_Theta,
                 ),
                 ("the learning rate is missing from the update of Θ", Theta0 - g_Theta),
+                (
+                    UPDATE_ORDER.format(grad="Θ's", moved="e_c"),
+                    Theta0 - lr * np.outer(delta, E1[c]),
+                ),
+                (
+                    UPDATE_ORDER.format(grad="Θ's", moved="e_c"),
+                    Theta0 - lr * _softmax_grads(E1[c], Theta0, o)[1],
+                ),
             ],
             "the new Θ",
+            hint="∂J/∂Θ = (ŷ − y) e_cᵀ of the old tables, times η",
         )
         report.verdict(problem, "every row of Θ moved by −η ∂J/∂Θ")
     if cost is None:

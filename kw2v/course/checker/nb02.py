@@ -29,6 +29,13 @@ def _ns_cost(e_c, theta_o, theta_neg) -> float:
     return float(-np.log(sigmoid(theta_o @ e_c)) - np.log(sigmoid(-(theta_neg @ e_c))).sum())
 
 
+INTEGER_DIVISION = (
+    "every word got the same weight: the exponent came out as 0. In Python 3 // 4 is integer "
+    "division, which is 0, so count ** (3 // 4) is 1 for every word (even count 0): write "
+    "3 / 4 or 0.75"
+)
+
+
 @check
 def check_noise_distribution(report: Report, noise_distribution: Callable) -> None:
     """Check ``noise_distribution(counts)``: word2vec's P_n(w) ∝ count(w)^(3/4).
@@ -60,7 +67,8 @@ def check_noise_distribution(report: Report, noise_distribution: Callable) -> No
         ),
         (
             "your noise distribution is uniform (what tf.keras's skipgrams draws from): "
-            "word2vec draws in proportion to count^(3/4)",
+            "word2vec draws in proportion to count^(3/4) (if you wrote 3 // 4: that is integer "
+            "division, 0; write 3 / 4)",
             uniform,
         ),
         ("raised to 3/4 but not normalised: divide by the sum so it adds up to 1", c**0.75),
@@ -73,6 +81,8 @@ def check_noise_distribution(report: Report, noise_distribution: Callable) -> No
             "that is the power 4/3: the exponent is 3/4 = 0.75",
             c ** (4 / 3) / (c ** (4 / 3)).sum(),
         ),
+        (INTEGER_DIVISION, np.full(5, 0.2)),  # c ** (3 // 4) = c ** 0 = 1, count 0 included
+        (INTEGER_DIVISION, np.ones(5)),
     ]
     problem = diagnose(got, expected, variants, "P_n")
     if problem is None:
@@ -84,14 +94,16 @@ def check_noise_distribution(report: Report, noise_distribution: Callable) -> No
         # which power would give this answer? slope of log P against log count
         power = np.polyfit(np.log(c[nonzero]), np.log(got[nonzero]), 1)[0]
         fitted = c[nonzero] ** power / (c[nonzero] ** power).sum()
-        if abs(power - 0.75) > 0.01 and np.allclose(
+        if abs(power) < 0.01 and got[0] > 0:  # count 0 weighs as much as the rest: 0 ** 0
+            problem = INTEGER_DIVISION
+        elif abs(power - 0.75) > 0.01 and np.allclose(
             got[nonzero] / got[nonzero].sum(), fitted, rtol=1e-4
         ):
             problem = (
                 f"your probabilities follow count^{power:.3g}: word2vec's power is 3/4 = 0.75"
                 + ("" if np.isclose(got.sum(), 1) else ", and they must sum to 1")
             )
-    if got[0] != 0 and np.isfinite(got[0]):
+    if got[0] != 0 and np.isfinite(got[0]) and problem != INTEGER_DIVISION:
         problem = (
             f"{problem}; and count 0 (the reserved index) must get probability 0, not {got[0]:.3g}"
         )
@@ -211,6 +223,7 @@ def check_ns_loss_and_gradients(report: Report, ns_loss_and_gradients: Callable)
             ),
         ],
         "J",
+        hint="J = −log σ(θ_oᵀe_c) − Σ_i log σ(−θ_iᵀe_c), one term per negative row",
     )
     report.verdict(problem, f"J = {J:.4f}")
 
@@ -323,13 +336,62 @@ def _group_accuracy(E: np.ndarray, group: np.ndarray) -> float:
     return float(np.mean(group[cos.argmax(axis=1)] == group))
 
 
+def _trained_tables(train_sgns: Callable, noise: np.ndarray, dim: int):
+    """Run the student's loop on :func:`planted_corpus` with ``noise``; return (E, Θ)."""
+    targets, contexts, _ = planted_corpus()
+    V = len(noise)
+    out = call(train_sgns, targets.copy(), contexts.copy(), noise.copy(), dim, 3, 5, 0.1, 0)
+    if not isinstance(out, tuple | list) or len(out) != 2:
+        raise Fail("return the two tables: (E, Theta)")
+    if out[0] is out[1] or (
+        isinstance(out[0], np.ndarray)
+        and isinstance(out[1], np.ndarray)
+        and np.shares_memory(out[0], out[1])
+    ):
+        raise Fail(
+            "the context table is the same object as the target table: the exercise asks for "
+            "a separate one (Theta = np.zeros((V, dim)))"
+        )
+    return as_array(out[0], (V, dim), "E"), as_array(out[1], (V, dim), "Θ")
+
+
+def _check_negatives(train_sgns: Callable, E, Theta, V: int) -> None:
+    """Fail when the negatives play no part: the same tables with every negative drawn
+    elsewhere, or the row of a word that is only ever a negative never moves."""
+    elsewhere = np.zeros(V + 1)
+    elsewhere[V] = 1.0  # every negative is the noise-only word: a different draw
+    E2, Theta2 = _trained_tables(train_sgns, elsewhere, E.shape[1])
+    unused = np.array_equal(E, E2) and np.array_equal(Theta[:V], Theta2[:V])
+    if unused and not np.any(Theta[V]):
+        raise Fail(
+            "there are no negatives in your loop: the tables come out the same whatever the "
+            "noise distribution. Draw `negatives` words per pair, rng.choice(V, size="
+            "negatives, p=noise), and update with the negatives' gradients too"
+        )
+    if unused:
+        raise Fail(
+            "your negatives do not come from `noise`: the tables come out the same with "
+            "another noise distribution. Draw them with rng.choice(V, size=negatives, p=noise)"
+        )
+    if not np.any(Theta[V]):
+        raise Fail(
+            "the negatives' rows of Θ never change: word 20 is only ever drawn as a negative "
+            "and its row is still zero. Each negative's θ_i moves too, by −η σ(s_i) e_c "
+            "(np.subtract.at(Theta, neg, ...), which also handles a word drawn twice)"
+        )
+
+
 @check
 def check_sgns_training(report: Report, train_sgns: Callable) -> None:
     """Check ``train_sgns``: a NumPy training loop for skip-gram with negative sampling.
 
     Trains on :func:`planted_corpus` (20 words in 4 groups; contexts always from the same
-    group) and checks that the tables are separate, have shape (V, d), and that every word's
-    nearest neighbour in E is in its own group. Introduced in notebook 02.
+    group) with uniform noise over 21 words, the last one only ever a negative. Checks that
+    the tables are separate (not one table twice), have shape (V, d); that the negatives count
+    (the tables change when the noise does, and the noise-only word's row of Θ moves); that
+    pairs across groups score low (σ < 0.2, as only a loop with negatives on both tables
+    gets them), and that every word's nearest neighbour in E is in its own group.
+    Introduced in notebook 02.
 
     Parameters
     ----------
@@ -343,22 +405,14 @@ def check_sgns_training(report: Report, train_sgns: Callable) -> None:
     """
     targets, contexts, group = planted_corpus()
     V, dim = len(group), 8
-    noise = np.full(V, 1.0 / V)
-    out = call(train_sgns, targets.copy(), contexts.copy(), noise.copy(), dim, 3, 5, 0.1, 0)
-    if not isinstance(out, tuple | list) or len(out) != 2:
-        raise Fail("return the two tables: (E, Theta)")
-    if out[0] is out[1] or (
-        isinstance(out[0], np.ndarray)
-        and isinstance(out[1], np.ndarray)
-        and np.shares_memory(out[0], out[1])
-    ):
+    E, Theta = _trained_tables(train_sgns, np.full(V + 1, 1.0 / (V + 1)), dim)
+    if np.allclose(E, Theta):
         raise Fail(
-            "the context table is the same object as the target table: the exercise asks for "
-            "a separate one (Theta = np.zeros((V, dim)))"
+            "E and Θ hold the same values: that is one table returned twice (a copy is still "
+            "the same numbers). Train a separate Θ, started at zero, updated by its own "
+            "gradients"
         )
-    E = as_array(out[0], (V, dim), "E")
-    Theta = as_array(out[1], (V, dim), "Θ")
-    report.ok(f"two separate tables of shape ({V}, {dim})")
+    report.ok(f"two separate tables of shape ({V + 1}, {dim})")
     if not np.any(E):
         raise Fail(
             "E is all zeros: with Θ also at zero every gradient is zero. Start E small and "
@@ -366,16 +420,25 @@ def check_sgns_training(report: Report, train_sgns: Callable) -> None:
         )
     if not np.any(Theta):
         raise Fail("Θ is still all zeros: the loop must update the context table too")
-    accuracy = _group_accuracy(E, group)
     real = sigmoid(np.sum(E[targets] * Theta[contexts], axis=1)).mean()
     across = group[:, None] != group[None, :]
-    made_up = sigmoid(E @ Theta.T)[across].mean()
+    made_up = sigmoid(E[:V] @ Theta[:V].T)[across].mean()
     if not np.all(np.isfinite(E)) or not real > made_up + 0.05:
         raise Fail(
             f"real pairs do not score higher than pairs across groups (σ {real:.2f} against "
             f"{made_up:.2f}): the updates go up the gradient, or too little of them. SGD "
             "subtracts η times the gradient"
         )
+    _check_negatives(train_sgns, E, Theta, V)
+    report.ok("the negatives count: the noise-only word's row of Θ moved")
+    if made_up > 0.2:
+        raise Fail(
+            f"pairs across groups still score σ = {made_up:.2f} on average (below 0.2 "
+            f"expected; real pairs {real:.2f}): the negatives should push them down. Check the "
+            "negatives' gradients with check_ns_loss_and_gradients and that every pair "
+            "updates θ_o, the negatives' rows and e_c"
+        )
+    accuracy = _group_accuracy(E[:V], group)
     if accuracy < 0.9:
         raise Fail(
             f"the planted groups were not recovered: the nearest neighbour of only "

@@ -98,6 +98,13 @@ def check_skipgram_model(report: Report, build_model: Callable) -> None:
             "the tables are swapped: the target goes through target_embedding (E), the "
             "context words through context_embedding (Θ)"
         )
+    norms = np.linalg.norm(E[targets], axis=1)[:, None] * np.linalg.norm(Theta[contexts], axis=2)
+    if np.allclose(got, sigmoid(scores / norms), atol=1e-5):
+        raise Fail(
+            "the score is the cosine of e_c and θ_w, not their dot product: drop "
+            "normalize=True from the Dot layer (word2vec scores with the raw θ_wᵀe_c; the "
+            "vectors' lengths carry information, and a cosine in [−1, 1] caps σ near 0.73)"
+        )
     if not np.allclose(got, sigmoid(scores), atol=1e-5):
         raise Fail(
             "with the Dense layer at weight 1, bias 0 the output should be σ(θ_wᵀe_c) for each "
@@ -173,9 +180,9 @@ def check_3cosadd(report: Report, analogy: Callable) -> None:
     """Check ``analogy(vectors, words, a, b, c)``: 3CosAdd, "a is to b as c is to ?".
 
     The answer is the word w, other than a, b and c, whose unit vector has the largest cosine
-    with b̂ − â + ĉ. Planted vectors make each typical mistake give a different word: not
-    leaving out the question words, the offset the wrong way round, raw dot products or
-    Euclidean distance instead of cosines. Introduced in notebook 03.
+    with b̂ − â + ĉ. Planted vectors make each typical mistake give a different word: leaving
+    a, b or c (each one separately) among the candidates, the offset the wrong way round, raw
+    dot products or Euclidean distance instead of cosines. Introduced in notebook 03.
 
     Parameters
     ----------
@@ -193,6 +200,9 @@ def check_3cosadd(report: Report, analogy: Callable) -> None:
         ("king", "queen", "boy"),
         ("prince", "princess", "man"),
         ("crown", "throne", "king"),  # a near-zero offset: the answer is not king itself
+        # a, b and c would each win here if left in: girl without a, woman without b (or
+        # when only c is left out), queen without c
+        ("girl", "woman", "queen"),
     ]
     for a, b, c in questions:
         got = call(analogy, vectors.copy(), list(words), a, b, c)
@@ -203,11 +213,13 @@ def check_3cosadd(report: Report, analogy: Callable) -> None:
         if got == want:
             report.ok(f"{a} is to {b} as {c} is to {got}")
             continue
-        if got in (a, b, c):
-            raise Fail(
-                f"{a} : {b} :: {c} : ? — you answered {got!r}, a question word: leave a, b "
-                "and c out of the candidates"
-            )
+        for role, word in (("a", a), ("b", b), ("c", c)):
+            if got == word:
+                raise Fail(
+                    f"{a} : {b} :: {c} : ? — {want!r} expected, you answered {got!r}, which is "
+                    f"{role} itself: leave {role} out of the candidates too (a, b and c are "
+                    "all excluded: set the scores of all three to -inf)"
+                )
         for how, message in (
             (
                 "wrong sign",
