@@ -11,7 +11,7 @@ import pytest
 from keras import layers
 
 from kw2v.course import checker
-from kw2v.course.checker import grading, nb03
+from kw2v.course.checker import compare, nb03
 
 # ---- reference answers (what the solution notebooks fill in) ------------------------------
 
@@ -456,12 +456,12 @@ def test_a_wrong_index_is_not_called_a_factor(capsys):
 
 @pytest.mark.parametrize("factor", [2.0, 0.5, -3.0, 0.25, 1 / 7])
 def test_a_plausible_factor_is_named(factor):
-    assert grading.plausible_factor(factor)
+    assert compare.plausible_factor(factor)
 
 
 @pytest.mark.parametrize("factor", [0.2896, 1.3, 0.7, 1.0, 0.0, float("nan")])
 def test_an_arbitrary_ratio_is_not_a_factor(factor):
-    assert not grading.plausible_factor(factor)
+    assert not compare.plausible_factor(factor)
 
 
 def _theta_first(E, Theta, c, o, learning_rate):

@@ -160,3 +160,23 @@ def title(ax: Axes, x: float, y: float, title: str, subtitle: str) -> None:
     """A bold title with a grey line under it, centred on ``x``, top at ``y``."""
     text(ax, x, y, title, size=15, va="top", bold=True)
     text(ax, x, y - 0.38, subtitle, color="muted", va="top")
+
+
+def callout(
+    ax: Axes,
+    s: str,
+    xy: tuple[float, float],
+    xytext: tuple[float, float],
+    color: str,
+    size: float,
+    linespacing: float,
+    lw: float,
+) -> None:
+    """Text left-aligned at ``xytext`` with an arrow to ``xy``; ``color`` may be a
+    :data:`PALETTE` key."""
+    color = PALETTE.get(color, color)
+    arrow = {"arrowstyle": "-|>", "color": color, "lw": lw}
+    ax.annotate(
+        s, xy=xy, xytext=xytext, ha="left", va="center", fontsize=size, color=color,
+        linespacing=linespacing, arrowprops=arrow,
+    )  # fmt: skip

@@ -90,16 +90,15 @@ def draw_softmax_network() -> Figure:
         drawing.box(ax, bar_x, ys_v[j] - 0.15, probs[j] * bar_scale, 0.3, face, "none", lw=0)
         end = bar_x + probs[j] * bar_scale + 0.08
         drawing.text(ax, end, ys_v[j], f"{probs[j]:.2f}", 9.5, "muted", ha="left")
-    ax.annotate(
+    drawing.callout(
+        ax,
         "true context word:\ntraining pushes its\nprobability up, and\nthe other V − 1 down",
-        xy=(bar_x + probs[o] * bar_scale + 0.5, ys_v[o]),
-        xytext=(bar_x + probs[o] * bar_scale + 0.8, ys_v[o]),
-        ha="left",
-        va="center",
-        fontsize=9.5,
-        color=drawing.PALETTE["context"],
+        (bar_x + probs[o] * bar_scale + 0.5, ys_v[o]),
+        (bar_x + probs[o] * bar_scale + 0.8, ys_v[o]),
+        "context",
+        size=9.5,
         linespacing=1.3,
-        arrowprops={"arrowstyle": "-|>", "color": drawing.PALETTE["context"], "lw": 1.2},
+        lw=1.2,
     )
 
     # column headings, and the weight matrices under the connections
@@ -132,17 +131,16 @@ def draw_softmax_network() -> Figure:
         r"{\sum_{w=1}^{V}\,\exp(\theta_w^{\top}\mathbf{e}_c)}$"
     )
     drawing.text(ax, fx, fy, formula, 17)
-    ax.annotate(
+    drawing.callout(
+        ax,
         "the denominator sums over all V words:\nV dot products for every training pair.\n"
         "With V ≈ 10⁵ – 10⁶ this is the bottleneck.",
-        xy=(fx + 1.35, fy - 0.33),
-        xytext=(fx + 2.35, fy - 0.3),
-        ha="left",
-        va="center",
-        fontsize=10.5,
-        color=drawing.PALETTE["alert"],
+        (fx + 1.35, fy - 0.33),
+        (fx + 2.35, fy - 0.3),
+        "alert",
+        size=10.5,
         linespacing=1.4,
-        arrowprops={"arrowstyle": "-|>", "color": drawing.PALETTE["alert"], "lw": 1.3},
+        lw=1.3,
     )
     drawing.title(
         ax,

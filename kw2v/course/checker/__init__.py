@@ -16,22 +16,22 @@ One module per notebook (:mod:`~kw2v.course.checker.nb01`, ...), all built on
 :mod:`~kw2v.course.checker.grading`; every check is re-exported here.
 """
 
-from kw2v.course.checker.grading import CheckResult
-from kw2v.course.checker.nb01 import (
+from .grading import CheckResult
+from .nb01 import (
     check_batch_cost,
     check_pair_cost,
     check_sgd_step,
     check_softmax,
     check_softmax_gradients,
 )
-from kw2v.course.checker.nb02 import (
+from .nb02 import (
     check_keep_probability,
     check_noise_distribution,
     check_ns_loss_and_gradients,
     check_sgns_training,
     planted_corpus,
 )
-from kw2v.course.checker.nb03 import (
+from .nb03 import (
     ANALOGY_WORDS,
     analogy_vectors,
     check_3cosadd,

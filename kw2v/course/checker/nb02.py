@@ -10,19 +10,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from kw2v.course.checker.grading import (
-    Fail,
-    Report,
-    as_array,
-    as_scalar,
-    call,
-    check,
-    close,
-    diagnose,
-    fmt,
-    numerical_gradient,
-    sigmoid,
-)
+from .compare import as_array, as_scalar, close, diagnose, fmt, grade, numerical_gradient, sigmoid
+from .grading import Fail, Report, call, check
 
 
 def _ns_cost(e_c, theta_o, theta_neg) -> float:
@@ -227,9 +216,9 @@ def check_ns_loss_and_gradients(report: Report, ns_loss_and_gradients: Callable)
     )
     report.verdict(problem, f"J = {J:.4f}")
 
-    got = as_array(out[1], (d,), "dJ/de_c")
-    problem = diagnose(
-        got,
+    grade(
+        report,
+        out[1],
         want["e"],
         [
             ("dJ/de_c has the wrong sign", -want["e"]),
@@ -246,12 +235,12 @@ def check_ns_loss_and_gradients(report: Report, ns_loss_and_gradients: Callable)
             ),
         ],
         "dJ/de_c",
+        "dJ/de_c agrees with central differences",
     )
-    report.verdict(problem, "dJ/de_c agrees with central differences")
 
-    got = as_array(out[2], (d,), "dJ/dθ_o")
-    problem = diagnose(
-        got,
+    grade(
+        report,
+        out[2],
         want["o"],
         [
             ("dJ/dθ_o has the wrong sign: it is (σ(s_o) − 1) e_c", -want["o"]),
@@ -262,8 +251,8 @@ def check_ns_loss_and_gradients(report: Report, ns_loss_and_gradients: Callable)
             ),
         ],
         "dJ/dθ_o",
+        "dJ/dθ_o agrees with central differences",
     )
-    report.verdict(problem, "dJ/dθ_o agrees with central differences")
 
     got = np.asarray(out[3], dtype=np.float64)
     if got.shape == (d, k) and close(got, want["neg"].T):

@@ -10,14 +10,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from kw2v.course.checker.grading import (
-    Fail,
-    Report,
-    as_array,
-    call,
-    check,
-    sigmoid,
-)
+from .compare import as_array, sigmoid
+from .grading import Fail, Report, call, check
 
 
 @check
