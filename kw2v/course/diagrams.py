@@ -15,6 +15,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,6 +48,69 @@ __all__ = [
 # --------------------------------------------------------------------------- 1. lookup
 
 
+@dataclass(frozen=True)
+class _LookupGrid:
+    """The cells, frames and labels of the lookup figure: cells of ``s`` inches on ``ax``."""
+
+    ax: Axes
+    s: float
+    pick: tuple[float, float, float]
+
+    def cell(self, x: float, y: float, value: str, face, picked: bool) -> None:
+        drawing.box(self.ax, x, y, self.s, self.s, face=face, edge="white", lw=1.5)
+        drawing.text(self.ax, x + self.s / 2, y + self.s / 2, value, size=9.5, bold=picked)
+
+    def frame(self, x: float, y: float, h: float) -> None:
+        drawing.box(self.ax, x, y, self.s, h, face="none", edge="target", lw=2.5, zorder=4)
+
+    def heading(self, x: float, y: float, s: str) -> None:
+        drawing.text(self.ax, x, y, s, size=14, va="bottom")
+
+    def word(self, x: float, y: float, s: str, picked: bool, **kwargs) -> None:
+        color = "target" if picked else "muted"
+        drawing.text(self.ax, x, y, s, size=9.5, color=color, bold=picked, **kwargs)
+
+
+def _lookup_table(g: _LookupGrid, emb: np.ndarray, c: int, ex: float, ey: float) -> None:
+    """Eᵀ: d rows, one column per word, the looked-up column framed."""
+    (d, V), s, y_mid = emb.shape, g.s, ey + emb.shape[0] * g.s / 2
+    for i in range(d):
+        for j in range(V):
+            face = g.pick if j == c else drawing.tint("embedding", 0.85)
+            g.cell(ex + j * s, ey + (d - 1 - i) * s, f"{emb[i, j]:.1f}", face, j == c)
+    g.frame(ex + c * s, ey, d * s)
+    for j, w in enumerate(drawing.EXAMPLE_WORDS):
+        g.word(ex + (j + 0.5) * s, ey - 0.12, w, j == c, va="top")
+    drawing.text(
+        g.ax, ex + V * s / 2, ey - 0.5, f"one column per word  (V = {V})", 9.5, "muted", va="top"
+    )
+    drawing.text(
+        g.ax, ex - 0.18, y_mid, f"d = {d} dimensions", 9.5, "muted", ha="right", rotation=90
+    )
+    g.heading(ex + V * s / 2, ey + d * s + 0.2, r"$\mathbf{E}^\top$   (d × V)")
+
+
+def _lookup_one_hot(g: _LookupGrid, c: int, ox: float, oy: float) -> None:
+    """The one-hot column x_c, its 1 framed, each entry labelled with its word."""
+    s, vocab = g.s, drawing.EXAMPLE_WORDS
+    V = len(vocab)
+    for j, w in enumerate(vocab):
+        y = oy + (V - 1 - j) * s
+        drawing.box(g.ax, ox, y, s, s, face=g.pick if j == c else "white", edge="line", lw=1.0)
+        drawing.text(
+            g.ax,
+            ox + s / 2,
+            y + s / 2,
+            "1" if j == c else "0",
+            10.5,
+            bold=j == c,
+            color="ink" if j == c else "muted",
+        )
+        g.word(ox + s + 0.1, y + s / 2, w, j == c, ha="left")
+    g.frame(ox, oy + (V - 1 - c) * s, s)
+    g.heading(ox + s / 2, oy + V * s + 0.2, r"$\mathbf{x}_c$   (V × 1)")
+
+
 @drawing.styled
 def draw_embedding_lookup() -> Figure:
     """Draw ``e_c = Eᵀ x_c``: multiplying by a one-hot vector picks one row of E.
@@ -64,66 +128,22 @@ def draw_embedding_lookup() -> Figure:
     emb = np.random.default_rng(7).normal(0.0, 0.5, size=(d, V)).round(1) + 0.0  # no "-0.0"
     s = 0.58  # cell size, inches
     fig, ax = drawing.canvas(10.4, 7.0)
-    pick = drawing.tint("target", 0.72)
-
-    def cell(x: float, y: float, value: str, face, picked: bool) -> None:
-        drawing.box(ax, x, y, s, s, face=face, edge="white", lw=1.5)
-        drawing.text(ax, x + s / 2, y + s / 2, value, size=9.5, bold=picked)
-
-    def frame(x: float, y: float, h: float) -> None:
-        drawing.box(ax, x, y, s, h, face="none", edge="target", lw=2.5, zorder=4)
-
-    def heading(x: float, y: float, s: str) -> None:
-        drawing.text(ax, x, y, s, size=14, va="bottom")
-
-    def word(x: float, y: float, s: str, picked: bool, **kwargs) -> None:
-        drawing.text(
-            ax, x, y, s, size=9.5, color="target" if picked else "muted", bold=picked, **kwargs
-        )
-
+    g = _LookupGrid(ax, s, drawing.tint("target", 0.72))
     y_mid = 3.4
-    # E transposed: d rows, one column per word
     ex, ey = 0.95, y_mid - d * s / 2
-    for i in range(d):
-        for j in range(V):
-            face = pick if j == c else drawing.tint("embedding", 0.85)
-            cell(ex + j * s, ey + (d - 1 - i) * s, f"{emb[i, j]:.1f}", face, j == c)
-    frame(ex + c * s, ey, d * s)
-    for j, w in enumerate(vocab):
-        word(ex + (j + 0.5) * s, ey - 0.12, w, j == c, va="top")
-    drawing.text(
-        ax, ex + V * s / 2, ey - 0.5, f"one column per word  (V = {V})", 9.5, "muted", va="top"
-    )
-    drawing.text(ax, ex - 0.18, y_mid, f"d = {d} dimensions", 9.5, "muted", ha="right", rotation=90)
-    heading(ex + V * s / 2, ey + d * s + 0.2, r"$\mathbf{E}^\top$   (d × V)")
-
+    _lookup_table(g, emb, c, ex, ey)
     # times the one-hot vector
     drawing.text(ax, ex + V * s + 0.42, y_mid, "×", size=24)
     ox, oy = ex + V * s + 0.85, y_mid - V * s / 2
-    for j, w in enumerate(vocab):
-        y = oy + (V - 1 - j) * s
-        drawing.box(ax, ox, y, s, s, face=pick if j == c else "white", edge="line", lw=1.0)
-        drawing.text(
-            ax,
-            ox + s / 2,
-            y + s / 2,
-            "1" if j == c else "0",
-            10.5,
-            bold=j == c,
-            color="ink" if j == c else "muted",
-        )
-        word(ox + s + 0.1, y + s / 2, w, j == c, ha="left")
-    frame(ox, oy + (V - 1 - c) * s, s)
-    heading(ox + s / 2, oy + V * s + 0.2, r"$\mathbf{x}_c$   (V × 1)")
-
+    _lookup_one_hot(g, c, ox, oy)
     # equals the column of the chosen word
     drawing.text(ax, ox + s + 1.05, y_mid, "=", size=24)
     cx = ox + s + 1.5
     for i in range(d):
-        cell(cx, ey + (d - 1 - i) * s, f"{emb[i, c]:.1f}", pick, True)
-    frame(cx, ey, d * s)
-    heading(cx + s / 2, ey + d * s + 0.2, r"$\mathbf{e}_c$   (d × 1)")
-    word(cx + s / 2, ey - 0.12, f'"{vocab[c]}"', True, va="top")
+        g.cell(cx, ey + (d - 1 - i) * s, f"{emb[i, c]:.1f}", g.pick, True)
+    g.frame(cx, ey, d * s)
+    g.heading(cx + s / 2, ey + d * s + 0.2, r"$\mathbf{e}_c$   (d × 1)")
+    g.word(cx + s / 2, ey - 0.12, f'"{vocab[c]}"', True, va="top")
 
     drawing.title(
         ax,
@@ -187,17 +207,7 @@ def draw_skipgram_window(
     Kw2vError
         If the sentence is empty, ``window < 1`` or a target is not a position in the sentence.
     """
-    words = sentence.split()
-    if not words:
-        raise Kw2vError("draw_skipgram_window: the sentence is empty; pass some words.")
-    if window < 1:
-        raise Kw2vError(f"draw_skipgram_window: window must be at least 1, got {window}.")
-    if not targets or any(not 0 <= t < len(words) for t in targets):
-        raise Kw2vError(
-            f"draw_skipgram_window: targets must be positions 0..{len(words) - 1} in the "
-            f"sentence, got {list(targets)}."
-        )
-
+    words = _window_words(sentence, window, targets)
     size, pair_size, box_h, gap = 12.5, 11, 0.46, 0.09
     probe, _ = drawing.canvas(1, 1)
     widths = [drawing.text_width(probe, w, size) + 0.24 for w in words]
@@ -216,20 +226,7 @@ def draw_skipgram_window(
 
     for r, t in enumerate(targets):
         yc = height - top - (r + 0.5) * row_h
-        lo, hi = max(0, t - window), min(len(words), t + window + 1)
-        # the window itself: a dashed frame around the target and its context
-        x0, x1 = xs[lo] - 0.05, xs[hi - 1] + widths[hi - 1] + 0.05
-        y0 = yc - box_h / 2 - 0.07
-        drawing.box(ax, x0, y0, x1 - x0, box_h + 0.14, "none", "muted", 1.0, 0.1, ls="--", zorder=1)
-        for j, (w, x, bw) in enumerate(zip(words, xs, widths, strict=True)):
-            if j == t:
-                face, edge, color = "target", "target", "white"
-            elif lo <= j < hi:
-                face, edge, color = drawing.tint("context", 0.75), "context", "ink"
-            else:
-                face, edge, color = "white", "line", "muted"
-            drawing.box(ax, x, yc - box_h / 2, bw, box_h, face, edge, lw=1.3, radius=0.07)
-            drawing.text(ax, x + bw / 2, yc - 0.01, w, size, color, bold=j == t)
+        _window_row(ax, words, xs, widths, t, window, yc, box_h, size)
         drawing.text(ax, left - 0.2, yc, f"target {t}", 10, "muted", ha="right")
         for k, p in enumerate(pairs[r]):
             line, col = divmod(k, per_line)
@@ -262,6 +259,39 @@ def draw_skipgram_window(
         drawing.text(ax, x + 0.42, 0.41, label, 10.5, ha="left")
         x += 0.92 + drawing.text_width(fig, label, 10.5)
     return fig
+
+
+def _window_words(sentence: str, window: int, targets: Sequence[int]) -> list[str]:
+    """The sentence's words, once the window and the target positions are checked."""
+    words = sentence.split()
+    if not words:
+        raise Kw2vError("draw_skipgram_window: the sentence is empty; pass some words.")
+    if window < 1:
+        raise Kw2vError(f"draw_skipgram_window: window must be at least 1, got {window}.")
+    if not targets or any(not 0 <= t < len(words) for t in targets):
+        raise Kw2vError(
+            f"draw_skipgram_window: targets must be positions 0..{len(words) - 1} in the "
+            f"sentence, got {list(targets)}."
+        )
+    return words
+
+
+def _window_row(ax, words, xs, widths, t: int, window: int, yc: float, box_h, size) -> None:
+    """One row of the window figure: the sentence, target ``t`` and its context marked."""
+    lo, hi = max(0, t - window), min(len(words), t + window + 1)
+    # the window itself: a dashed frame around the target and its context
+    x0, x1 = xs[lo] - 0.05, xs[hi - 1] + widths[hi - 1] + 0.05
+    y0 = yc - box_h / 2 - 0.07
+    drawing.box(ax, x0, y0, x1 - x0, box_h + 0.14, "none", "muted", 1.0, 0.1, ls="--", zorder=1)
+    for j, (w, x, bw) in enumerate(zip(words, xs, widths, strict=True)):
+        if j == t:
+            face, edge, color = "target", "target", "white"
+        elif lo <= j < hi:
+            face, edge, color = drawing.tint("context", 0.75), "context", "ink"
+        else:
+            face, edge, color = "white", "line", "muted"
+        drawing.box(ax, x, yc - box_h / 2, bw, box_h, face, edge, lw=1.3, radius=0.07)
+        drawing.text(ax, x + bw / 2, yc - 0.01, w, size, color, bold=j == t)
 
 
 # --------------------------------------------------------------------------- 5. unigram noise
@@ -298,46 +328,19 @@ def draw_unigram_noise(
     Kw2vError
         If ``words`` and ``freqs`` differ in length, or ``freqs`` is not valid.
     """
-    if len(words) != len(freqs):
-        raise Kw2vError(
-            f"draw_unigram_noise: {len(words)} words but {len(freqs)} frequencies; "
-            "pass one frequency per word."
-        )
-    p = np.asarray(freqs, dtype=np.float64)
-    if p.size == 0 or (p < 0).any() or not p.sum() > 0:
-        raise Kw2vError(
-            "draw_unigram_noise: frequencies must be non-negative and not all zero, "
-            f"got {p.tolist()}."
-        )
-    p = p / p.sum()
+    p = _unigram(words, freqs)
     raised = p**power  # the worked example's numbers before normalising
     noise = noise_distribution(p, power)  # the distribution kw2v samples negatives from
     fig = drawing.DiagramFigure(figsize=(11.0, 5.6), dpi=drawing.DPI)
     FigureCanvasAgg(fig)
     axes = fig.subplots(1, 2, sharey=True)
     fig.subplots_adjust(left=0.08, right=0.98, top=0.78, bottom=0.21, wspace=0.12)
-    xs = np.arange(len(words))
     panels = [
         (p, "context", "unigram distribution  $p(w)$"),
         (noise, "output", f"noise distribution  $p(w)^{{{power:g}}}\\,/\\,Z$"),
     ]
     for ax, (values, color, title) in zip(axes, panels, strict=True):
-        ax.bar(
-            xs,
-            values,
-            width=0.6,
-            color=drawing.tint(color, 0.25),
-            edgecolor=drawing.PALETTE[color],
-            lw=1.2,
-        )
-        ax.set_xticks(xs, list(words), fontsize=11.5)
-        ax.set_title(title, fontsize=13, pad=12)
-        ax.set_ylim(0, 1.12)
-        ax.tick_params(axis="x", length=0)
-        ax.grid(axis="y", color="#EEEEEE", lw=1)
-        ax.set_axisbelow(True)
-        for x, v in zip(xs, values, strict=True):
-            drawing.text(ax, x, v + 0.025, f"{v:.2g}", 12, color, va="bottom", bold=True)
+        _bars(ax, words, values, color, title)
     axes[0].set_ylabel("probability of being drawn as a negative", fontsize=11)
     below = axes[1].get_xaxis_transform()  # x in data, y in axes fraction
     for x, (pi, ri, ni) in enumerate(zip(p, raised, noise, strict=True)):
@@ -378,6 +381,43 @@ def draw_unigram_noise(
     subtitle = "Rare words are drawn as negatives more often, frequent words a little less often."
     fig.text(0.5, 0.875, subtitle, ha="center", fontsize=11, color=drawing.PALETTE["muted"])
     return fig
+
+
+def _unigram(words: Sequence[str], freqs: Sequence[float]) -> np.ndarray:
+    """``freqs`` normalised to sum to 1, once checked: one per word, non-negative."""
+    if len(words) != len(freqs):
+        raise Kw2vError(
+            f"draw_unigram_noise: {len(words)} words but {len(freqs)} frequencies; "
+            "pass one frequency per word."
+        )
+    p = np.asarray(freqs, dtype=np.float64)
+    if p.size == 0 or (p < 0).any() or not p.sum() > 0:
+        raise Kw2vError(
+            "draw_unigram_noise: frequencies must be non-negative and not all zero, "
+            f"got {p.tolist()}."
+        )
+    return p / p.sum()
+
+
+def _bars(ax: Axes, words: Sequence[str], values, color: str, title: str) -> None:
+    """One panel of the noise figure: a bar per word, its value on top."""
+    xs = np.arange(len(words))
+    ax.bar(
+        xs,
+        values,
+        width=0.6,
+        color=drawing.tint(color, 0.25),
+        edgecolor=drawing.PALETTE[color],
+        lw=1.2,
+    )
+    ax.set_xticks(xs, list(words), fontsize=11.5)
+    ax.set_title(title, fontsize=13, pad=12)
+    ax.set_ylim(0, 1.12)
+    ax.tick_params(axis="x", length=0)
+    ax.grid(axis="y", color="#EEEEEE", lw=1)
+    ax.set_axisbelow(True)
+    for x, v in zip(xs, values, strict=True):
+        drawing.text(ax, x, v + 0.025, f"{v:.2g}", 12, color, va="bottom", bold=True)
 
 
 # -------------------------------------------------------------- the Huffman tree (notebook 06)

@@ -6,6 +6,8 @@ Drawn with the kit of :mod:`kw2v.course.drawing`; listed, with the other diagram
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
@@ -21,36 +23,51 @@ def _softmax(u: np.ndarray) -> np.ndarray:
     return e / e.sum()
 
 
-@drawing.styled
-def draw_softmax_network() -> Figure:
-    """Draw skip-gram with a full softmax over the vocabulary, and why it is slow.
+@dataclass(frozen=True)
+class _SoftmaxLayout:
+    """Where the parts of the softmax network sit (inches), and the example's numbers."""
 
-    Shown in notebook 01.
+    c: int = 3  # target "fox"
+    o: int = 4  # true context word "jumped"
+    d: int = 3
+    scores: tuple[float, ...] = (0.9, 1.6, 1.7, -0.6, 2.3, 1.5, -0.2, 0.4)
+    step: float = 0.56
+    r: float = 0.19
+    y_mid: float = 4.55
+    x_in: float = 1.45
+    x_h: float = 4.05
+    x_u: float = 6.65
+    bar_x: float = 9.8
+    bar_scale: float = 2.3
 
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One-hot input x_c (V) → embedding E (d) → scores from Θ (V) → softmax →
-        P(context | target), with the V-term denominator marked as the bottleneck.
-    """
-    vocab, c, o = drawing.EXAMPLE_WORDS, 3, 4  # target "fox", true context word "jumped"
-    V, d = len(vocab), 3
-    scores = np.array([0.9, 1.6, 1.7, -0.6, 2.3, 1.5, -0.2, 0.4])
-    probs = _softmax(scores)
-    fig, ax = drawing.canvas(13.0, 8.6)
-    step, r = 0.56, 0.19
-    y_mid = 4.55
-    ys_v = y_mid + ((V - 1) / 2 - np.arange(V)) * step
-    ys_d = y_mid + ((d - 1) / 2 - np.arange(d)) * step
-    x_in, x_h, x_u = 1.45, 4.05, 6.65
+    @property
+    def ys_v(self) -> np.ndarray:
+        V = len(drawing.EXAMPLE_WORDS)
+        return self.y_mid + ((V - 1) / 2 - np.arange(V)) * self.step
 
+    @property
+    def ys_d(self) -> np.ndarray:
+        return self.y_mid + ((self.d - 1) / 2 - np.arange(self.d)) * self.step
+
+    @property
+    def probs(self) -> np.ndarray:
+        return _softmax(np.array(self.scores))
+
+
+def _softmax_layers(ax, g: _SoftmaxLayout) -> None:
+    """The one-hot input, hidden and score nodes, and the connections between them."""
+    vocab, ys_v, ys_d, r = drawing.EXAMPLE_WORDS, g.ys_v, g.ys_d, g.r
     # connections first, so that the nodes sit on top
-    for j in range(V):
-        for i in range(d):
-            color, lw = (drawing.PALETTE["target"], 1.8) if j == c else ("#E4E4E4", 0.8)
-            ax.plot([x_in, x_h], [ys_v[j], ys_d[i]], color=color, lw=lw, zorder=1)
+    for j in range(len(vocab)):
+        for i in range(g.d):
+            color, lw = (drawing.PALETTE["target"], 1.8) if j == g.c else ("#E4E4E4", 0.8)
+            ax.plot([g.x_in, g.x_h], [ys_v[j], ys_d[i]], color=color, lw=lw, zorder=1)
             ax.plot(
-                [x_h, x_u], [ys_d[i], ys_v[j]], color=drawing.tint("output", 0.45), lw=0.8, zorder=1
+                [g.x_h, g.x_u],
+                [ys_d[i], ys_v[j]],
+                color=drawing.tint("output", 0.45),
+                lw=0.8,
+                zorder=1,
             )
 
     def node(x: float, y: float, face, edge: str) -> None:
@@ -59,29 +76,30 @@ def draw_softmax_network() -> Figure:
         )
 
     for j, w in enumerate(vocab):
-        on = j == c
-        node(
-            x_in, ys_v[j], drawing.PALETTE["target"] if on else "white", "target" if on else "line"
-        )
+        on = j == g.c
+        face = drawing.PALETTE["target"] if on else "white"
+        node(g.x_in, ys_v[j], face, "target" if on else "line")
         drawing.text(
-            ax, x_in, ys_v[j], "1" if on else "0", 9.5, "white" if on else "muted", bold=on
+            ax, g.x_in, ys_v[j], "1" if on else "0", 9.5, "white" if on else "muted", bold=on
         )
         color = "target" if on else "muted"
-        drawing.text(ax, x_in - r - 0.12, ys_v[j], w, 10.5, color, ha="right", bold=on)
-        node(x_u, ys_v[j], drawing.tint("output", 0.75), "output")
-        drawing.text(ax, x_u + r + 0.1, ys_v[j], f"{scores[j]:.1f}", 9.5, "muted", ha="left")
-    for i in range(d):
-        node(x_h, ys_d[i], drawing.tint("embedding", 0.7), "embedding")
+        drawing.text(ax, g.x_in - r - 0.12, ys_v[j], w, 10.5, color, ha="right", bold=on)
+        node(g.x_u, ys_v[j], drawing.tint("output", 0.75), "output")
+        score = f"{g.scores[j]:.1f}"
+        drawing.text(ax, g.x_u + r + 0.1, ys_v[j], score, 9.5, "muted", ha="left")
+    for i in range(g.d):
+        node(g.x_h, ys_d[i], drawing.tint("embedding", 0.7), "embedding")
 
-    # the softmax and the probabilities it gives
-    sm_x = x_u + 0.85
-    top_v, bot_v = ys_v[0] + step / 2, ys_v[-1] - step / 2
-    drawing.box(
-        ax, sm_x, bot_v, 0.42, top_v - bot_v, drawing.tint("alert", 0.85), "alert", 1.3, 0.08
-    )
-    drawing.text(ax, sm_x + 0.21, y_mid, "softmax", 11, "alert", bold=True, rotation=90)
-    bar_x, bar_scale = 9.8, 2.3
-    for j, w in enumerate(vocab):
+
+def _softmax_output(ax, g: _SoftmaxLayout) -> None:
+    """The softmax box and the probabilities it gives, the true context word marked."""
+    ys_v, probs, bar_x, bar_scale, o = g.ys_v, g.probs, g.bar_x, g.bar_scale, g.o
+    sm_x = g.x_u + 0.85
+    top_v, bot_v = ys_v[0] + g.step / 2, ys_v[-1] - g.step / 2
+    face = drawing.tint("alert", 0.85)
+    drawing.box(ax, sm_x, bot_v, 0.42, top_v - bot_v, face, "alert", 1.3, 0.08)
+    drawing.text(ax, sm_x + 0.21, g.y_mid, "softmax", 11, "alert", bold=True, rotation=90)
+    for j, w in enumerate(drawing.EXAMPLE_WORDS):
         true = j == o
         drawing.text(
             ax, bar_x - 0.1, ys_v[j], w, 10.5, "context" if true else "ink", ha="right", bold=true
@@ -101,30 +119,31 @@ def draw_softmax_network() -> Figure:
         lw=1.2,
     )
 
-    # column headings, and the weight matrices under the connections
-    head_y = top_v + 0.3
+
+def _softmax_labels(ax, g: _SoftmaxLayout) -> None:
+    """Column headings, the two weight matrices, the formula and its costly denominator."""
+    head_y = g.ys_v[0] + g.step / 2 + 0.3
     heads = [
-        (x_in, "one-hot input", r"$\mathbf{x}_c$   (V)", "target"),
+        (g.x_in, "one-hot input", r"$\mathbf{x}_c$   (V)", "target"),
         (
-            x_h,
+            g.x_h,
             "hidden: linear, no activation",
             r"$\mathbf{e}_c = \mathbf{E}^{\top}\mathbf{x}_c$   (d)",
             "embedding",
         ),
-        (x_u, "scores", r"$s_w = \theta_w^{\top}\mathbf{e}_c$   (V)", "output"),
-        (bar_x + 0.4, "probabilities", r"$P(w \mid \mathrm{fox})$   (V)", "context"),
+        (g.x_u, "scores", r"$s_w = \theta_w^{\top}\mathbf{e}_c$   (V)", "output"),
+        (g.bar_x + 0.4, "probabilities", r"$P(w \mid \mathrm{fox})$   (V)", "context"),
     ]
     for x, head, sub, color in heads:
         drawing.text(ax, x, head_y + 0.36, head, 11.5, color, va="bottom", bold=True)
         drawing.text(ax, x, head_y, sub, va="bottom")
     weights = [
-        ((x_in + x_h) / 2, "$\\mathbf{E}$   (V × d)\ntarget embedding", "embedding"),
-        ((x_h + x_u) / 2, "$\\Theta$   (V × d)\ncontext embedding", "output"),
+        ((g.x_in + g.x_h) / 2, "$\\mathbf{E}$   (V × d)\ntarget embedding", "embedding"),
+        ((g.x_h + g.x_u) / 2, "$\\Theta$   (V × d)\ncontext embedding", "output"),
     ]
+    bot_v = g.ys_v[-1] - g.step / 2
     for x, label, color in weights:
         drawing.text(ax, x, bot_v - 0.3, label, 10.5, color, va="top", linespacing=1.4)
-
-    # the formula, and its expensive denominator
     fx, fy = 4.0, 1.0
     formula = (
         r"$P(o \mid c) = \dfrac{\exp(\theta_o^{\top}\mathbf{e}_c)}"
@@ -142,18 +161,154 @@ def draw_softmax_network() -> Figure:
         linespacing=1.4,
         lw=1.3,
     )
+
+
+@drawing.styled
+def draw_softmax_network() -> Figure:
+    """Draw skip-gram with a full softmax over the vocabulary, and why it is slow.
+
+    Shown in notebook 01.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One-hot input x_c (V) → embedding E (d) → scores from Θ (V) → softmax →
+        P(context | target), with the V-term denominator marked as the bottleneck.
+    """
+    layout = _SoftmaxLayout()
+    fig, ax = drawing.canvas(13.0, 8.6)
+    _softmax_layers(ax, layout)
+    _softmax_output(ax, layout)
+    _softmax_labels(ax, layout)
     drawing.title(
         ax,
         6.5,
         8.45,
         "Skip-gram with a full softmax",
         "Predict the context word from the target word by scoring every word in the "
-        f"vocabulary (here V = {V}, d = {d}).",
+        f"vocabulary (here V = {len(drawing.EXAMPLE_WORDS)}, d = {layout.d}).",
     )
     return fig
 
 
 # --------------------------------------------------------------------------- 4. negative sampling
+
+
+@dataclass(frozen=True)
+class _NegativeSamplingLayout:
+    """Where the layers of the negative-sampling model sit (inches), for ``k`` negatives."""
+
+    k: int
+    bh: float = 1.05  # layer box height
+    y_t: float = 4.6  # centre of the target row
+    y_c: float = 2.15  # centre of the context row
+    x0: float = 0.3  # inputs
+    w0: float = 2.4
+    x1: float = 3.25  # embeddings
+    w1: float = 2.4
+    x2: float = 6.25  # looked-up vectors
+    dim: int = 4
+    x3: float = 8.25  # Dot
+    w3: float = 1.75
+    x4: float = 10.55  # Dense
+    w4: float = 1.75
+
+    @property
+    def n_ctx(self) -> int:
+        return 1 + self.k
+
+    @property
+    def y_m(self) -> float:
+        return (self.y_t + self.y_c) / 2
+
+    @property
+    def cell(self) -> float:
+        return min(0.34, 2.1 / self.n_ctx)
+
+    def layer(self, ax, x: float, y: float, w: float, title: str, body: str, color: str) -> None:
+        """A layer's box: its name in bold, what it holds below."""
+        bh = self.bh
+        drawing.box(ax, x, y - bh / 2, w, bh, drawing.tint(color, 0.85), color, 1.5, 0.1)
+        drawing.text(ax, x + w / 2, y + 0.26, title, 11.5, bold=True)
+        drawing.text(ax, x + w / 2, y - 0.15, body, 10, linespacing=1.35)
+
+
+def _negative_sampling_inputs(ax, g: _NegativeSamplingLayout) -> None:
+    """The two inputs, the context ids as chips (1 real, k negatives), and a note."""
+    x0, w0, bh, k, y_c = g.x0, g.w0, g.bh, g.k, g.y_c
+    g.layer(ax, x0, g.y_t, w0, 'Input  "target"', "shape ()\none word id", "target")
+    context_body = f"shape (n,)\nn = 1 + k = {g.n_ctx} word ids"
+    g.layer(ax, x0, y_c, w0, 'Input  "context"', context_body, "context")
+    drawing.text(
+        ax, x0 + w0 / 2, g.y_t + bh / 2 + 0.12, '"fox"', 11, "target", va="bottom", bold=True
+    )
+    # the context ids: 1 real context word and k negatives (at most 6 chips, then "+ n more")
+    negatives = ["piano", "the", "seven", "ran", "blue", "of", "city", "green"][:k]
+    chips = [("jumped", "context")] + [(w, "noise") for w in negatives]
+    if len(chips) > 6:
+        chips = chips[:5] + [(f"+ {len(chips) - 5} more", "noise")]
+    chip_w, chip_gap, per_row = 0.76, 0.06, 3
+    for i, (word, color) in enumerate(chips):
+        row, col = divmod(i, per_row)
+        x, y = x0 + col * (chip_w + chip_gap), y_c - bh / 2 - 0.5 - row * 0.38
+        drawing.box(ax, x, y, chip_w, 0.3, drawing.tint(color, 0.8), color, 1.0, 0.05)
+        drawing.text(ax, x + chip_w / 2, y + 0.15, word, 9.5)
+    note_y = y_c - bh / 2 - 0.5 - (len(chips) - 1) // per_row * 0.38 - 0.15
+    note = f"1 real context word + k = {k} negatives\ndrawn from the noise distribution"
+    drawing.text(ax, x0, note_y, note, 9.5, "muted", ha="left", va="top", linespacing=1.3)
+
+
+def _negative_sampling_tables(ax, g: _NegativeSamplingLayout) -> None:
+    """The two Embedding layers and the vectors they look up, drawn as cells."""
+    x1, w1, x2, y_t, y_c, cell, n_ctx = g.x1, g.w1, g.x2, g.y_t, g.y_c, g.cell, g.n_ctx
+    g.layer(ax, x1, y_t, w1, "Embedding", '"target_embedding"\n$\\mathbf{E}$: V × d', "embedding")
+    g.layer(ax, x1, y_c, w1, "Embedding", '"context_embedding"\n$\\Theta$: V × d', "output")
+    for y in (y_t, y_c):
+        drawing.arrow(ax, (g.x0 + g.w0, y), (x1, y))
+    x2_end = x2 + g.dim * cell
+    for j in range(g.dim):
+        face = drawing.tint("embedding", 0.55)
+        drawing.box(ax, x2 + j * cell, y_t - cell / 2, cell, cell, face, "white")
+    drawing.text(
+        ax, (x2 + x2_end) / 2, y_t + cell / 2 + 0.12, "vector (d)", 10, "muted", va="bottom"
+    )
+    top = y_c + n_ctx * cell / 2
+    for i in range(n_ctx):
+        for j in range(g.dim):
+            face = drawing.tint("output", 0.55 if i == 0 else 0.8)
+            drawing.box(ax, x2 + j * cell, top - (i + 1) * cell, cell, cell, face, "white")
+        ys = [top - (i + 1) * cell + 0.04, top - i * cell - 0.04]
+        color = drawing.PALETTE["context"] if i == 0 else drawing.PALETTE["noise"]
+        ax.plot([x2 - 0.08] * 2, ys, color=color, lw=3, solid_capstyle="butt")
+    drawing.text(
+        ax, (x2 + x2_end) / 2, top + 0.12, f"vectors ({n_ctx} × d)", 10, "muted", va="bottom"
+    )
+    drawing.arrow(ax, (x1 + w1, y_t), (x2 - 0.12, y_t))
+    drawing.arrow(ax, (x1 + w1, y_c), (x2 - 0.15, y_c))
+
+
+def _negative_sampling_head(ax, g: _NegativeSamplingLayout) -> None:
+    """Dot → Dense(sigmoid) → the labels [1, 0, ..., 0] and the loss."""
+    x3, w3, x4, w4, y_m, cell, n_ctx, bh = g.x3, g.w3, g.x4, g.w4, g.y_m, g.cell, g.n_ctx, g.bh
+    x2_end = g.x2 + g.dim * cell
+    dot_body = f"axes=(1, 2)\n{n_ctx} scores " r"$\mathbf{e}\cdot\theta_j$"
+    g.layer(ax, x3, y_m, w3, "Dot", dot_body, "ink")
+    drawing.arrow(ax, (x2_end + 0.08, g.y_t), (x3 + 0.35, y_m + bh / 2), rad=-0.25)
+    drawing.arrow(ax, (x2_end + 0.08, g.y_c), (x3 + 0.35, y_m - bh / 2), rad=0.25)
+    g.layer(ax, x4, y_m, w4, "Dense(1)", "sigmoid, per score\n→ P(real pair)", "alert")
+    drawing.arrow(ax, (x3 + w3, y_m), (x4, y_m))
+    lab_x, lab_w = 12.85, 0.44
+    lab_top = y_m + n_ctx * cell / 2
+    for i in range(n_ctx):
+        y = lab_top - (i + 1) * cell
+        face = drawing.tint("context" if i == 0 else "noise", 0.75)
+        drawing.box(ax, lab_x, y, lab_w, cell, face, "white")
+        drawing.text(ax, lab_x + lab_w / 2, y + cell / 2, "1" if i == 0 else "0", 10.5, bold=i == 0)
+    drawing.arrow(ax, (x4 + w4, y_m), (lab_x - 0.1, y_m))
+    drawing.text(ax, lab_x + lab_w / 2, lab_top + 0.12, "labels", 10.5, va="bottom", bold=True)
+    loss = f"[{', '.join(['1'] + ['0'] * g.k)}]\nbinary cross-entropy"
+    loss_y = y_m - n_ctx * cell / 2 - 0.25
+    drawing.text(ax, (x4 + lab_x + lab_w) / 2, loss_y, loss, 10, "muted", va="top", linespacing=1.4)
 
 
 @drawing.styled
@@ -180,93 +335,11 @@ def draw_negative_sampling_network(k: int = 5) -> Figure:
     """
     if not 1 <= k <= 8:
         raise Kw2vError(f"draw_negative_sampling_network: k must be 1..8 to fit, got {k}.")
-    n_ctx = 1 + k
+    layout = _NegativeSamplingLayout(k)
     fig, ax = drawing.canvas(13.6, 6.4)
-    bh = 1.05  # layer box height
-    y_t, y_c = 4.6, 2.15  # centres of the target and context rows
-    y_m = (y_t + y_c) / 2
-    cell = min(0.34, 2.1 / n_ctx)
-
-    def layer(x: float, y: float, w: float, title: str, body: str, color: str) -> None:
-        drawing.box(ax, x, y - bh / 2, w, bh, drawing.tint(color, 0.85), color, 1.5, 0.1)
-        drawing.text(ax, x + w / 2, y + 0.26, title, 11.5, bold=True)
-        drawing.text(ax, x + w / 2, y - 0.15, body, 10, linespacing=1.35)
-
-    # inputs
-    x0, w0 = 0.3, 2.4
-    layer(x0, y_t, w0, 'Input  "target"', "shape ()\none word id", "target")
-    layer(x0, y_c, w0, 'Input  "context"', f"shape (n,)\nn = 1 + k = {n_ctx} word ids", "context")
-    drawing.text(
-        ax, x0 + w0 / 2, y_t + bh / 2 + 0.12, '"fox"', 11, "target", va="bottom", bold=True
-    )
-    # the context ids: 1 real context word and k negatives (at most 6 chips, then "+ n more")
-    negatives = ["piano", "the", "seven", "ran", "blue", "of", "city", "green"][:k]
-    chips = [("jumped", "context")] + [(w, "noise") for w in negatives]
-    if len(chips) > 6:
-        chips = chips[:5] + [(f"+ {len(chips) - 5} more", "noise")]
-    chip_w, chip_gap, per_row = 0.76, 0.06, 3
-    for i, (word, color) in enumerate(chips):
-        row, col = divmod(i, per_row)
-        x, y = x0 + col * (chip_w + chip_gap), y_c - bh / 2 - 0.5 - row * 0.38
-        drawing.box(ax, x, y, chip_w, 0.3, drawing.tint(color, 0.8), color, 1.0, 0.05)
-        drawing.text(ax, x + chip_w / 2, y + 0.15, word, 9.5)
-    note_y = y_c - bh / 2 - 0.5 - (len(chips) - 1) // per_row * 0.38 - 0.15
-    note = f"1 real context word + k = {k} negatives\ndrawn from the noise distribution"
-    drawing.text(ax, x0, note_y, note, 9.5, "muted", ha="left", va="top", linespacing=1.3)
-
-    # the two embedding tables
-    x1, w1 = 3.25, 2.4
-    layer(x1, y_t, w1, "Embedding", '"target_embedding"\n$\\mathbf{E}$: V × d', "embedding")
-    layer(x1, y_c, w1, "Embedding", '"context_embedding"\n$\\Theta$: V × d', "output")
-    for y in (y_t, y_c):
-        drawing.arrow(ax, (x0 + w0, y), (x1, y))
-
-    # the vectors they look up, drawn as cells
-    x2, dim = 6.25, 4
-    x2_end = x2 + dim * cell
-    for j in range(dim):
-        drawing.box(
-            ax, x2 + j * cell, y_t - cell / 2, cell, cell, drawing.tint("embedding", 0.55), "white"
-        )
-    drawing.text(
-        ax, (x2 + x2_end) / 2, y_t + cell / 2 + 0.12, "vector (d)", 10, "muted", va="bottom"
-    )
-    top = y_c + n_ctx * cell / 2
-    for i in range(n_ctx):
-        for j in range(dim):
-            face = drawing.tint("output", 0.55 if i == 0 else 0.8)
-            drawing.box(ax, x2 + j * cell, top - (i + 1) * cell, cell, cell, face, "white")
-        ys = [top - (i + 1) * cell + 0.04, top - i * cell - 0.04]
-        color = drawing.PALETTE["context"] if i == 0 else drawing.PALETTE["noise"]
-        ax.plot([x2 - 0.08] * 2, ys, color=color, lw=3, solid_capstyle="butt")
-    drawing.text(
-        ax, (x2 + x2_end) / 2, top + 0.12, f"vectors ({n_ctx} × d)", 10, "muted", va="bottom"
-    )
-    drawing.arrow(ax, (x1 + w1, y_t), (x2 - 0.12, y_t))
-    drawing.arrow(ax, (x1 + w1, y_c), (x2 - 0.15, y_c))
-
-    # Dot -> Dense(sigmoid) -> labels
-    x3, w3 = 8.25, 1.75
-    layer(x3, y_m, w3, "Dot", f"axes=(1, 2)\n{n_ctx} scores " r"$\mathbf{e}\cdot\theta_j$", "ink")
-    drawing.arrow(ax, (x2_end + 0.08, y_t), (x3 + 0.35, y_m + bh / 2), rad=-0.25)
-    drawing.arrow(ax, (x2_end + 0.08, y_c), (x3 + 0.35, y_m - bh / 2), rad=0.25)
-    x4, w4 = 10.55, 1.75
-    layer(x4, y_m, w4, "Dense(1)", "sigmoid, per score\n→ P(real pair)", "alert")
-    drawing.arrow(ax, (x3 + w3, y_m), (x4, y_m))
-    lab_x, lab_w = 12.85, 0.44
-    lab_top = y_m + n_ctx * cell / 2
-    for i in range(n_ctx):
-        y = lab_top - (i + 1) * cell
-        drawing.box(
-            ax, lab_x, y, lab_w, cell, drawing.tint("context" if i == 0 else "noise", 0.75), "white"
-        )
-        drawing.text(ax, lab_x + lab_w / 2, y + cell / 2, "1" if i == 0 else "0", 10.5, bold=i == 0)
-    drawing.arrow(ax, (x4 + w4, y_m), (lab_x - 0.1, y_m))
-    drawing.text(ax, lab_x + lab_w / 2, lab_top + 0.12, "labels", 10.5, va="bottom", bold=True)
-    loss = f"[{', '.join(['1'] + ['0'] * k)}]\nbinary cross-entropy"
-    loss_y = y_m - n_ctx * cell / 2 - 0.25
-    drawing.text(ax, (x4 + lab_x + lab_w) / 2, loss_y, loss, 10, "muted", va="top", linespacing=1.4)
-
+    _negative_sampling_inputs(ax, layout)
+    _negative_sampling_tables(ax, layout)
+    _negative_sampling_head(ax, layout)
     # the shared-embedding option
     nx, ny, nw, nh = 8.25, 0.3, 5.05, 1.05
     drawing.box(ax, nx, ny, nw, nh, "#F6F6F6", "line", 1.0, 0.08)
@@ -283,6 +356,6 @@ def draw_negative_sampling_network(k: int = 5) -> Figure:
         6.25,
         "Skip-gram with negative sampling, as a two-input Keras model",
         f"Is (target, context) a real pair? One real and k = {k} noise words per target: "
-        f"k + 1 = {n_ctx} dot products, not V.",
+        f"k + 1 = {layout.n_ctx} dot products, not V.",
     )
     return fig
