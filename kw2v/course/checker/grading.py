@@ -6,10 +6,9 @@ student's function through :func:`call`, turns what it returned into arrays with
 answer through :func:`~kw2v.course.checker.compare.diagnose` (which names the first known
 wrong variant the answer equals), and writes one line per part with ``report.ok`` /
 ``report.wrong`` / ``report.verdict`` (or :func:`~kw2v.course.checker.compare.grade`, which
-does the three steps for one array). A mistake that makes
-the later parts pointless raises :class:`Fail` with its message. The decorator prints the
-report, returns a :class:`CheckResult`, and never raises, so a notebook with open exercises
-runs to the end.
+does the three steps for one array). A mistake that makes the later parts pointless raises
+:class:`Fail` with its message. The decorator prints the report, returns a
+:class:`CheckResult`, and never raises, so a notebook with open exercises runs to the end.
 
 How an answer is classified:
 
@@ -19,9 +18,10 @@ How an answer is classified:
 * any other exception is reported as "your function raised ...".
 
 To add the checks of a notebook NN, write ``kw2v/course/checker/nbNN.py`` with its
-``@check``-decorated ``check_*`` functions (the comparisons are in
-:mod:`kw2v.course.checker.compare`) (each one's docstring says "Introduced in notebook
-NN"), and re-export them in ``kw2v/course/checker/__init__.py``.
+``@check``-decorated ``check_*`` functions (each one's docstring says "Introduced in notebook
+NN"; wrong variants and messages via :mod:`kw2v.course.checker.compare`), re-export them in
+``kw2v/course/checker/__init__.py``, and test each typical wrong answer with its message in
+``tests/test_checker.py``.
 """
 
 from __future__ import annotations
