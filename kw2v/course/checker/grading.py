@@ -21,7 +21,8 @@ To add the checks of a notebook NN, write ``kw2v/course/checker/nbNN.py`` with i
 ``@check``-decorated ``check_*`` functions (each one's docstring says "Introduced in notebook
 NN"; wrong variants and messages via :mod:`kw2v.course.checker.compare`), re-export them in
 ``kw2v/course/checker/__init__.py``, and test each typical wrong answer with its message in
-``tests/test_checker.py``.
+``tests/test_checker_nbNN.py``, whose ``REFERENCE`` answers the shared harness
+(``tests/test_checker.py``) runs.
 """
 
 from __future__ import annotations
