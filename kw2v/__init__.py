@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Kw2vError": "errors",
     "import_tensorflow": "backend",
-    "setup_notebook": "startup",
+    "setup_notebook": "course.notebook",
     "Corpus": "corpus",
     "tokenize": "corpus",
     "normalize_text8": "corpus",
@@ -56,7 +56,6 @@ _EXPORTS = {
     "HuffmanTree": "hierarchical",
     "PAD_CODE": "hierarchical",
     "path_loss": "hierarchical",
-    "plot_huffman_tree": "hierarchical",
     "build_hierarchical_skipgram_model": "hierarchical",
     "build_hierarchical_cbow_model": "hierarchical",
     "glove_vectors": "glove",

@@ -11,9 +11,7 @@ pair costs a handful of dot products instead of V. Introduced in notebook 06.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import keras
 import numpy as np
@@ -26,10 +24,6 @@ from kw2v.errors import Kw2vError
 from kw2v.method import ONE_TABLE
 from kw2v.skipgram import SkipGramNegative, SkipGramPipeline
 
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-
 __all__ = [
     "PAD_CODE",
     "CBOWHierarchical",
@@ -39,7 +33,6 @@ __all__ = [
     "build_hierarchical_skipgram_model",
     "hierarchical_dataset",
     "path_loss",
-    "plot_huffman_tree",
 ]
 
 #: Code of a padding step in a path: masked out of the loss.
@@ -286,97 +279,6 @@ def hierarchical_dataset(dataset, tree: HuffmanTree, predicted: str):
         return x, tf.gather(codes, words)
 
     return dataset.map(to_paths, num_parallel_calls=tf.data.AUTOTUNE)
-
-
-def plot_huffman_tree(
-    tree: HuffmanTree,
-    words: Sequence[str],
-    counts: Sequence[int] | None = None,
-    *,
-    out: str | os.PathLike | None = None,
-    ax: Axes | None = None,
-    title: str | None = None,
-) -> Figure:
-    """Draw the tree: words at the leaves, inner nodes numbered as rows of the node embedding.
-
-    Edges are labelled with their code bit, so a word's code reads along its path from the
-    root. Meant for a small vocabulary (a dozen words). Introduced in notebook 06.
-
-    Parameters
-    ----------
-    tree : HuffmanTree
-    words : sequence of str
-        ``Vocabulary.words``-style list, aligned with the counts the tree was built from.
-    counts : sequence of int, optional
-        Shown under each word.
-    out : path, optional
-        Also write a PNG there.
-    ax : matplotlib Axes, optional
-        Draw into it instead of a new figure.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    from matplotlib.figure import Figure
-
-    n = tree.n_words
-    root = 2 * n - 2
-    children: dict[int, list[int]] = {}
-    for node in range(2 * n - 2):
-        children.setdefault(int(tree.parents[node]), []).append(node)
-
-    # Leaves evenly spaced left to right in depth-first order (branch 0 left), parents centred.
-    x: dict[int, float] = {}
-    y: dict[int, float] = {}
-    next_leaf = [0]
-
-    def place(node: int, depth: int) -> None:
-        y[node] = -depth
-        if node < n:
-            x[node] = next_leaf[0]
-            next_leaf[0] += 1
-            return
-        kids = sorted(children[node], key=lambda c: int(tree.branches[c]))
-        for kid in kids:
-            place(kid, depth + 1)
-        x[node] = sum(x[k] for k in kids) / len(kids)
-
-    place(root, 0)
-    if ax is None:
-        fig = Figure(figsize=(max(6.0, 0.9 * n), 1.0 + 0.9 * (max(-v for v in y.values()) + 1)))
-        ax = fig.add_subplot()
-    else:
-        fig = ax.figure
-    for node in range(2 * n - 2):
-        up = int(tree.parents[node])
-        ax.plot([x[up], x[node]], [y[up], y[node]], color="0.6", lw=1, zorder=1)
-        ax.text(
-            (x[up] + x[node]) / 2,
-            (y[up] + y[node]) / 2,
-            str(tree.branches[node]),
-            ha="center",
-            va="center",
-            fontsize=8,
-            color="tab:red",
-            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"},
-        )
-    for node in range(n, 2 * n - 1):
-        ax.scatter(x[node], y[node], s=260, color="tab:blue", zorder=2)
-        ax.text(x[node], y[node], str(node - n), color="white", ha="center", va="center",
-                fontsize=7, zorder=3)  # fmt: skip
-    for leaf in range(n):
-        label = words[leaf + tree.offset]
-        if counts is not None:
-            label += f"\n{counts[leaf + tree.offset]}"
-        ax.text(x[leaf], y[leaf], label, ha="center", va="top", fontsize=8, zorder=3,
-                bbox={"boxstyle": "round,pad=0.3", "fc": "#fdf0d5", "ec": "0.5"})  # fmt: skip
-    ax.set_axis_off()
-    ax.margins(0.08, 0.15)
-    ax.set_title(title or "Huffman tree: inner nodes (blue) are node-embedding rows")
-    if out is not None:
-        fig.savefig(out, dpi=120, bbox_inches="tight")
-    return fig
 
 
 class _PathExamples:

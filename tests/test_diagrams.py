@@ -1,13 +1,16 @@
-"""Tests for kw2v.diagrams: every figure draws, saves as a PNG, and shows computed numbers."""
+"""kw2v.course.diagrams: every figure draws, saves as a PNG, and shows computed numbers."""
 
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from kw2v import diagrams, noise_distribution
+from kw2v import noise_distribution
+from kw2v.course import diagrams
 from kw2v.errors import Kw2vError
+from kw2v.hierarchical import HuffmanTree
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 STEMS = {
@@ -140,3 +143,16 @@ def test_figures_show_as_png_in_jupyter_without_pyplot():
     # Jupyter calls _repr_png_ when no inline backend has registered a Figure printer
     fig = diagrams.draw_skipgram_window()
     assert fig._repr_png_()[:8] == PNG_MAGIC
+
+
+def test_huffman_picture(tmp_path):
+    words = ["", "the", "of", "and", "king", "queen"]
+    tree = HuffmanTree([0, 50, 30, 20, 5, 4])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = diagrams.plot_huffman_tree(
+            tree, words, [0, 50, 30, 20, 5, 4], out=tmp_path / "tree.png"
+        )
+    assert (tmp_path / "tree.png").stat().st_size > 1000
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert "king\n5" in texts and "3" in texts  # a leaf and the root (inner node 3)

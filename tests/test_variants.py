@@ -1,7 +1,6 @@
 """CBOW, hierarchical softmax and GloVe: known answers, a normalised softmax, planted structure."""
 
 import heapq
-import warnings
 
 import keras
 import numpy as np
@@ -17,7 +16,6 @@ from kw2v.hierarchical import (
     HuffmanTree,
     build_hierarchical_skipgram_model,
     path_loss,
-    plot_huffman_tree,
 )
 
 # ------------------------------------------------------------------------------ Huffman tree
@@ -286,14 +284,3 @@ def test_cli_trains_each_variant(tmp_path, capsys):
     assert main(["train", *common, "--out", str(tmp_path / "x"), "--model", "glove",
                  "--loss", "hierarchical"]) == 2  # fmt: skip
     assert "--loss" in capsys.readouterr().err
-
-
-def test_huffman_picture(tmp_path):
-    words = ["", "the", "of", "and", "king", "queen"]
-    tree = HuffmanTree([0, 50, 30, 20, 5, 4])
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig = plot_huffman_tree(tree, words, [0, 50, 30, 20, 5, 4], out=tmp_path / "tree.png")
-    assert (tmp_path / "tree.png").stat().st_size > 1000
-    texts = {t.get_text() for t in fig.axes[0].texts}
-    assert "king\n5" in texts and "3" in texts  # a leaf and the root (inner node 3)

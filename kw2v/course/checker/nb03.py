@@ -1,0 +1,230 @@
+"""Checks of notebook 03's "Your turn" exercises: the two-table Keras model and 3CosAdd.
+
+Keras is imported inside the model check, so the checks run on any Keras backend (TensorFlow,
+JAX, PyTorch). See :mod:`kw2v.course.checker.grading` for the machinery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .compare import as_array, sigmoid
+from .grading import Fail, Report, call, check
+
+
+@check
+def check_skipgram_model(report: Report, build_model: Callable) -> None:
+    """Check ``build_model(vocab_size, dim)``: the two-input Keras skip-gram model.
+
+    It must take ``{"target": (batch,), "context": (batch, n)}``, return one probability per
+    context word, shape (batch, n), hold two separate ``Embedding`` tables named
+    ``target_embedding`` and ``context_embedding``, and compute σ(θ_wᵀe_c) when its sigmoid
+    ``Dense`` is the identity. Introduced in notebook 03.
+
+    Parameters
+    ----------
+    build_model : callable
+        The student's ``build_model(vocab_size, dim) -> keras.Model``.
+
+    Returns
+    -------
+    CheckResult
+    """
+    import keras
+
+    V, dim = 12, 4
+    model = call(build_model, V, dim)
+    if not isinstance(model, keras.Model):
+        raise Fail(f"return a keras.Model, got {type(model).__name__}")
+    embeddings = [layer for layer in model.layers if isinstance(layer, keras.layers.Embedding)]
+    if len(embeddings) == 1:
+        raise Fail(
+            "the context table is the same object as the target table: the exercise asks for "
+            "a separate one (a second Embedding layer for the context input)"
+        )
+    names = sorted(layer.name for layer in embeddings)
+    if names != ["context_embedding", "target_embedding"]:
+        raise Fail(
+            "two Embedding layers named 'target_embedding' and 'context_embedding' expected, "
+            f"found {names}"
+        )
+    for layer in embeddings:
+        shape = tuple(layer.embeddings.shape)
+        if shape != (V, dim):
+            raise Fail(f"{layer.name}: table shape ({V}, {dim}) expected, got {shape}")
+    report.ok(f"two separate Embedding tables of shape ({V}, {dim})")
+
+    rng = np.random.default_rng(6)
+    E, Theta = rng.normal(0, 0.5, size=(V, dim)), rng.normal(0, 0.5, size=(V, dim))
+    model.get_layer("target_embedding").embeddings.assign(E.astype("float32"))
+    model.get_layer("context_embedding").embeddings.assign(Theta.astype("float32"))
+    for layer in model.layers:  # the sigmoid Dense(1) at the identity: σ(1·s + 0)
+        if isinstance(layer, keras.layers.Dense) and tuple(layer.kernel.shape) == (1, 1):
+            layer.kernel.assign([[1.0]])
+            if layer.use_bias:
+                layer.bias.assign([0.0])
+    targets = np.array([1, 5, 7], dtype="int32")
+    contexts = np.array([[2, 3, 4, 11], [5, 1, 9, 9], [6, 0, 8, 10]], dtype="int32")
+    try:
+        got = keras.ops.convert_to_numpy(model({"target": targets, "context": contexts}))
+    except Exception as err:  # noqa: BLE001 -- any error in the student's model is reported
+        raise Fail(
+            "calling the model on {'target': (3,), 'context': (3, 4)} failed: "
+            f"{type(err).__name__}: {str(err).splitlines()[0]}"
+        ) from None
+    got = np.asarray(got, dtype=np.float64)
+    if got.shape == (3, 4, 1):
+        raise Fail(
+            "shape (3, 4) expected, got (3, 4, 1): drop the last axis after the Dense "
+            "(layers.Reshape((-1,)))"
+        )
+    got = as_array(got, (3, 4), "the model's output")
+    scores = np.einsum("bd,bnd->bn", E[targets], Theta[contexts])
+    swapped = np.einsum("bd,bnd->bn", Theta[targets], E[contexts])
+    if np.any(got < 0) or np.any(got > 1):
+        raise Fail("outputs outside [0, 1]: end with a sigmoid (Dense(1, activation='sigmoid'))")
+    if np.allclose(got, sigmoid(swapped), atol=1e-5) and not np.allclose(
+        got, sigmoid(scores), atol=1e-5
+    ):
+        raise Fail(
+            "the tables are swapped: the target goes through target_embedding (E), the "
+            "context words through context_embedding (Θ)"
+        )
+    norms = np.linalg.norm(E[targets], axis=1)[:, None] * np.linalg.norm(Theta[contexts], axis=2)
+    if np.allclose(got, sigmoid(scores / norms), atol=1e-5):
+        raise Fail(
+            "the score is the cosine of e_c and θ_w, not their dot product: drop "
+            "normalize=True from the Dot layer (word2vec scores with the raw θ_wᵀe_c; the "
+            "vectors' lengths carry information, and a cosine in [−1, 1] caps σ near 0.73)"
+        )
+    if not np.allclose(got, sigmoid(scores), atol=1e-5):
+        raise Fail(
+            "with the Dense layer at weight 1, bias 0 the output should be σ(θ_wᵀe_c) for each "
+            "context word: check the Dot axes, (1, 2)"
+        )
+    report.ok("output (batch, n) = σ(θ_wᵀ e_c), one probability per context word")
+
+
+def _analogy_candidates(vectors: np.ndarray, a: int, b: int, c: int, how: str) -> int:
+    """The answer of one way (right or wrong) to solve "a is to b as c is to ?"."""
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    if how == "3cosadd":
+        scores = unit @ (unit[b] - unit[a] + unit[c])
+    elif how == "raw offset":  # cosine with b - a + c of raw vectors: also accepted
+        query = vectors[b] - vectors[a] + vectors[c]
+        scores = unit @ (query / np.linalg.norm(query))
+    elif how == "wrong sign":
+        scores = unit @ (unit[a] - unit[b] + unit[c])
+    elif how == "dot":
+        scores = vectors @ (vectors[b] - vectors[a] + vectors[c])
+    elif how == "euclidean":
+        scores = -np.linalg.norm(vectors - (vectors[b] - vectors[a] + vectors[c]), axis=1)
+    else:
+        raise ValueError(how)
+    scores[[a, b, c]] = -np.inf
+    return int(np.argmax(scores))
+
+
+# The words of the planted analogy vectors, one row each in analogy_vectors().
+ANALOGY_WORDS = [
+    "man",
+    "woman",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "boy",
+    "girl",
+    "crown",
+    "throne",
+]
+
+
+def analogy_vectors() -> np.ndarray:
+    """Planted vectors for :func:`check_3cosadd`, one row per word of ``ANALOGY_WORDS``.
+
+    Each female word is its male word plus a "gender" offset and a little noise; *crown* and
+    *throne* are near-synonyms with long vectors. Chosen (seed 1879) so that the typical
+    mistakes each give a different answer to the first question. Introduced in notebook 03.
+
+    Returns
+    -------
+    ndarray of float64, shape (len(ANALOGY_WORDS), 4)
+    """
+    rng = np.random.default_rng(1879)
+    index = {w: i for i, w in enumerate(ANALOGY_WORDS)}
+    vectors = rng.normal(size=(len(ANALOGY_WORDS), 4))
+    gender = np.array([2.0, 0.0, 0.0, 0.0])
+    for female, male in (
+        ("woman", "man"),
+        ("queen", "king"),
+        ("princess", "prince"),
+        ("girl", "boy"),
+    ):
+        vectors[index[female]] = vectors[index[male]] + gender + 0.2 * rng.normal(size=4)
+    vectors[index["throne"]] = vectors[index["crown"]] + 0.05 * rng.normal(size=4)
+    vectors[[index["crown"], index["throne"]]] *= 3.0
+    return vectors
+
+
+@check
+def check_3cosadd(report: Report, analogy: Callable) -> None:
+    """Check ``analogy(vectors, words, a, b, c)``: 3CosAdd, "a is to b as c is to ?".
+
+    The answer is the word w, other than a, b and c, whose unit vector has the largest cosine
+    with b̂ − â + ĉ. Planted vectors make each typical mistake give a different word: leaving
+    a, b or c (each one separately) among the candidates, the offset the wrong way round, raw
+    dot products or Euclidean distance instead of cosines. Introduced in notebook 03.
+
+    Parameters
+    ----------
+    analogy : callable
+        The student's ``analogy(vectors, words, a, b, c) -> str``.
+
+    Returns
+    -------
+    CheckResult
+    """
+    vectors, words = analogy_vectors(), list(ANALOGY_WORDS)
+    index = {w: i for i, w in enumerate(words)}
+    questions = [
+        ("man", "woman", "king"),
+        ("king", "queen", "boy"),
+        ("prince", "princess", "man"),
+        ("crown", "throne", "king"),  # a near-zero offset: the answer is not king itself
+        # a, b and c would each win here if left in: girl without a, woman without b (or
+        # when only c is left out), queen without c
+        ("girl", "woman", "queen"),
+    ]
+    for a, b, c in questions:
+        got = call(analogy, vectors.copy(), list(words), a, b, c)
+        if not isinstance(got, str):
+            raise Fail(f"return the answer word as a string, got {type(got).__name__}")
+        ia, ib, ic = index[a], index[b], index[c]
+        want = words[_analogy_candidates(vectors, ia, ib, ic, "3cosadd")]
+        if got == want:
+            report.ok(f"{a} is to {b} as {c} is to {got}")
+            continue
+        for role, word in (("a", a), ("b", b), ("c", c)):
+            if got == word:
+                raise Fail(
+                    f"{a} : {b} :: {c} : ? — {want!r} expected, you answered {got!r}, which is "
+                    f"{role} itself: leave {role} out of the candidates too (a, b and c are "
+                    "all excluded: set the scores of all three to -inf)"
+                )
+        for how, message in (
+            (
+                "wrong sign",
+                "the offset is the wrong way round: add b − a to c (king − man + woman)",
+            ),
+            (
+                "dot",
+                "rank by cosine: normalise the vectors first (long vectors win raw dot products)",
+            ),
+            ("euclidean", "3CosAdd ranks by cosine similarity, not by Euclidean distance"),
+        ):
+            if got == words[_analogy_candidates(vectors, ia, ib, ic, how)]:
+                raise Fail(f"{a} : {b} :: {c} : ? — {want!r} expected, got {got!r}: {message}")
+        raise Fail(f"{a} : {b} :: {c} : ? — {want!r} expected, got {got!r}")
