@@ -79,8 +79,9 @@ def add_colab_cells(path: Path) -> bool:
         return False
     # Splice the two cells' JSON in after the title cell, leaving every other byte alone.
     old = len(nb["cells"]) - len(cells)  # 0 or 2 cells to replace
-    starts = [m.start() for m in re.finditer(r"^  \{\n", text, flags=re.M)]
-    ends = [m.end() for m in re.finditer(r"^  \},?\n", text, flags=re.M)]
+    cells_end = text.index("\n ],\n")  # the cells come first: nbformat sorts the keys
+    starts = [m.start() for m in re.finditer(r"^  \{\n", text[:cells_end], flags=re.M)]
+    ends = [m.end() for m in re.finditer(r"^  \},?\n", text[: cells_end + 1], flags=re.M)]
     assert len(starts) == len(ends) == len(nb["cells"]), f"{path}: not nbformat's layout"
     new = "".join(
         "\n".join(
