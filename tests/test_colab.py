@@ -125,3 +125,14 @@ def test_a_notebook_runs_from_an_empty_folder_on_the_installed_wheel(tmp_path, m
     where = json.loads((work / "run.ipynb").read_text())["cells"][-1]["outputs"][0]["text"]
     assert f"kw2v from {installed}" in "".join(where)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "installed", "wheels"]
+
+
+def test_the_readme_opens_every_course_notebook_in_colab_from_this_repository():
+    readme = (ROOT / "README.md").read_text()
+    colab = re.findall(r"https://colab\.research\.google\.com/github/([\w.-]+/[\w.-]+)/", readme)
+    assert set(colab) == {OWNER_NAME}
+    for path in NOTEBOOKS:
+        if path.parent.name == "notebooks":
+            relative = path.relative_to(ROOT).as_posix()
+            assert f"github/{OWNER_NAME}/blob/main/{relative})" in readme, relative
+    assert f'"kw2v @ git+{REPOSITORY}"' in readme  # the install cell, as the README shows it

@@ -25,7 +25,9 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("KW2V_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = (  # the system's Chromium; KW2V_CHROMIUM names another
+    os.environ.get("KW2V_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
