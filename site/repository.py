@@ -1,13 +1,14 @@
 """Where the course lives online, derived from the one URL in pyproject.toml.
 
 The notebooks' Colab badges and install cell, the website's buttons and the tests all take the
-repository's address from ``[project.urls] Repository``, so changing it there (and running
-``python site/repository.py`` to rewrite the notebooks' badges and install cell) moves
-everything at once.
+repository's address from ``[project.urls] Repository``. To move the course, change it there and
+run ``python site/repository.py OLD_URL``: it rewrites the notebooks' badges, install cell,
+figure and link URLs and the README's Colab links (tests/test_colab.py checks that none is left).
 """
 
 import json
 import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -97,7 +98,20 @@ def add_colab_cells(path: Path) -> bool:
     return True
 
 
+def move_from(old_repository: str) -> None:
+    """Rewrite the notebooks' and the README's URLs of ``old_repository`` to ``REPOSITORY``."""
+    old = old_repository.removeprefix("https://github.com/")
+    hosts = r"(github\.com/|raw\.githubusercontent\.com/|colab\.research\.google\.com/github/)"
+    for path in [ROOT / "README.md", *notebooks()]:
+        text = re.sub(hosts + re.escape(old) + r"\b", rf"\g<1>{OWNER_NAME}", path.read_text())
+        if text != path.read_text():
+            path.write_text(text)
+            print("moved", path.relative_to(ROOT))
+
+
 if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        move_from(sys.argv[1])
     for notebook in notebooks():
         if add_colab_cells(notebook):
             print("updated", notebook.relative_to(ROOT))

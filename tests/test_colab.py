@@ -136,3 +136,13 @@ def test_the_readme_opens_every_course_notebook_in_colab_from_this_repository():
             relative = path.relative_to(ROOT).as_posix()
             assert f"github/{OWNER_NAME}/blob/main/{relative})" in readme, relative
     assert f'"kw2v @ git+{REPOSITORY}"' in readme  # the install cell, as the README shows it
+
+
+def test_no_other_repository_is_named_for_the_course():
+    """After a move (site/repository.py OLD_URL) no link may point at the old repository."""
+    ours = re.compile(
+        r"(?:github\.com|raw\.githubusercontent\.com|colab\.research\.google\.com/github)"
+        r"/([\w.-]+/[\w.-]+)/(?:blob|main)/"
+    )
+    for path in [ROOT / "README.md", *NOTEBOOKS]:
+        assert set(ours.findall(path.read_text())) <= {OWNER_NAME}, path
