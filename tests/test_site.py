@@ -124,7 +124,7 @@ class Visit:
         self.context.route("**/*", self._route)
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        self.page.on("requestfailed", lambda r: self.problems.append(f"{r.failure}: {r.url}"))
         self.page.on("response", self._response)
 
     def _route(self, route):
@@ -149,6 +149,8 @@ class Visit:
         if response is None or response.status != 200:
             self.problems.append(f"status {response and response.status}")
         found = self.page.evaluate(_INSPECT)
+        # Typesetting asks for MathJax's fonts: let them arrive (or fail) before moving on.
+        self.page.wait_for_load_state("networkidle")
         problems = self.problems + [f"request left the site: {url}" for url in self.outside]
         problems += [f"image not decoded: {src}" for src in found["broken_images"]]
         problems += [f"maths not typeset: {tex[:60]}" for tex in found["untypeset"]]
