@@ -48,7 +48,7 @@ def test_the_repository_is_a_github_url():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_title_then_its_own_badge_then_the_install_cell(path):
-    title, badge, setup = _cells(path)[:3]
+    title, badge, setup = _cells(path)[:3]  # a new notebook: python site/repository.py adds them
     assert title["cell_type"] == "markdown" and _source(title).startswith("# ")
     relative = path.relative_to(ROOT).as_posix()
     colab = f"https://colab.research.google.com/github/{OWNER_NAME}/blob/main/{relative}"
