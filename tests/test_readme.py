@@ -35,6 +35,15 @@ def test_learning_path_lists_every_course_notebook():
 def test_every_picture_shown_exists():
     shown = set(re.findall(r"\]\((images/[\w.-]+\.png)\)", (ROOT / "README.md").read_text()))
     for notebook in (ROOT / "notebooks").glob("**/[0-9][0-9]_*.ipynb"):
-        shown |= set(re.findall(r"\.\./(images/[\w.-]+\.png)", notebook.read_text()))
+        # ../images/x.png, or the repository's raw URL of it (Colab fetches only the notebook)
+        shown |= set(re.findall(r"/(images/[\w.-]+\.png)", notebook.read_text()))
     assert len(shown) >= 4, shown  # the course promises its diagrams and the t-SNE map
     assert [p for p in sorted(shown) if not (ROOT / p).is_file()] == []
+
+
+def test_ci_builds_the_website_with_the_readme_command():
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## The course as a website", 1)[1].split("\n## ", 1)[0]
+    [command] = re.findall(r"```bash\n(.+?)\n```", section)
+    assert " -W " in command  # warnings are errors
+    assert command in (ROOT / ".ci" / "run").read_text().splitlines()
