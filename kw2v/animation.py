@@ -9,7 +9,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from kw2v.embeddings import INPUT_TABLES
+from kw2v.embeddings import INPUT_TABLES, word_model
 from kw2v.errors import Kw2vError
 from kw2v.files import atomic_path
 from kw2v.vocab import Vocabulary
@@ -87,9 +87,10 @@ class SpaceAnimation(keras.callbacks.Callback):
         return int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
 
     def _record(self) -> None:
-        names = [layer.name for layer in self.model.layers]
+        model = word_model(self.model)
+        names = [layer.name for layer in model.layers]
         name = self.table or next(n for n in INPUT_TABLES if n in names)
-        table = self.model.get_layer(name).embeddings
+        table = model.get_layer(name).embeddings
         rows = keras.ops.convert_to_numpy(keras.ops.take(table, self.ids, axis=0))
         self.snapshots.append((self._step(), rows.astype("float32")))
 

@@ -8,6 +8,7 @@ into one line that names the feature, instead of a traceback.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from types import ModuleType
@@ -19,6 +20,25 @@ def keras_backend() -> str:
     """The backend Keras will use (``KERAS_BACKEND``, else Keras's default, TensorFlow),
     read without importing Keras."""
     return os.environ.get("KERAS_BACKEND", "tensorflow")
+
+
+def tensorflow_installed() -> bool:
+    """Whether TensorFlow can be imported here (found without importing it)."""
+    return importlib.util.find_spec("tensorflow") is not None
+
+
+def has_accelerator() -> bool:
+    """Whether Keras's backend sees a GPU or another accelerator (imports the backend)."""
+    backend = keras_backend()
+    if backend == "jax":
+        import jax
+
+        return any(d.platform != "cpu" for d in jax.devices())
+    if backend == "torch":
+        import torch
+
+        return torch.cuda.is_available()
+    return bool(import_tensorflow().config.list_physical_devices("GPU"))
 
 
 def import_tensorflow() -> ModuleType:

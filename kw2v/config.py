@@ -23,6 +23,8 @@ OUTPUT_VECTORS = ("target+context", "target")
 ARCHITECTURES = ("skipgram", "cbow", "glove")
 #: What ``objective`` may be for skip-gram and CBOW: negative sampling or hierarchical softmax.
 OBJECTIVES = ("negative", "hierarchical")
+#: Where training examples are made (:func:`kw2v.methods.resolve` settles ``auto``).
+EXAMPLES = ("auto", "host", "device")
 #: ``tf.distribute`` strategies (:mod:`kw2v.distribute`).
 STRATEGIES = ("default", "mirrored", "multiworker")
 
@@ -112,6 +114,13 @@ class TrainConfig:
         "table (gensim's; cbow's default, the only one with hierarchical softmax)",
         choices=OUTPUT_VECTORS,
         may_change=True,
+    )
+    examples: str = _option(
+        "auto",
+        "where training examples are made: host (tf.data on the CPU, beside the model), device "
+        "(inside the compiled step, next to the model: skip-gram and CBOW with negative "
+        "sampling, on any Keras backend), auto (device on a GPU or without TensorFlow, else host)",
+        choices=EXAMPLES,
     )
     steps_per_execution: int = _option(
         32, "training steps per graph call", valid=_at_least(1), may_change=True, cli=False

@@ -55,9 +55,16 @@ def sigmoid_scores(hidden, candidates):
     return layers.Reshape((-1,), name="probability")(prob)
 
 
+def word_model(model: keras.Model) -> keras.Model:
+    """The model that holds the word tables: ``model`` itself, or the course's model inside
+    a training wrapper (:class:`kw2v.device_examples.DeviceTraining`'s ``core``)."""
+    return getattr(model, "core", model)
+
+
 def embedding_weights(model: keras.Model, which: str = "target") -> np.ndarray:
     """The ``target`` (the word vectors we keep) or ``context`` embedding table as an array."""
     name = f"{which}_embedding"
+    model = word_model(model)
     try:
         layer = model.get_layer(name)
     except ValueError:
@@ -88,6 +95,7 @@ def word_tables(model: keras.Model, output_vectors: str = "target+context") -> n
         If ``output_vectors`` is neither, or the model has no word table.
     """
     check_values(output_vectors=output_vectors)
+    model = word_model(model)
     names = [layer.name for layer in model.layers]
     found = [n for n in INPUT_TABLES if n in names]
     if not found:

@@ -76,4 +76,31 @@ def resolve(config):
             f"--output-vectors {output} is not possible with {method.title}: it has no "
             f"context table Θ of words, only {' or '.join(method.output_vectors)}"
         )
-    return method, dataclasses.replace(config, **filled, output_vectors=output)
+    examples = _where_examples_are_made(config, method)
+    return method, dataclasses.replace(config, **filled, output_vectors=output, examples=examples)
+
+
+def _where_examples_are_made(config, method: Method) -> str:
+    """``--examples`` settled: ``auto`` is the device where the method can make its examples
+    there and either an accelerator runs the model or TensorFlow (``tf.data``) is missing;
+    else the host. One line refuses what cannot be done."""
+    from kw2v.backend import has_accelerator, tensorflow_installed
+
+    can = method.device_examples is not None and config.strategy == "default"
+    if config.examples == "device" and not can:
+        why = (
+            f"{method.title} makes its examples on the host only"
+            if method.device_examples is None
+            else f"--strategy {config.strategy} distributes host examples"
+        )
+        raise Kw2vError(f"--examples device is not possible: {why}; use --examples host")
+    where = config.examples
+    if where == "auto":
+        where = "device" if can and (not tensorflow_installed() or has_accelerator()) else "host"
+    if where == "host" and not tensorflow_installed():
+        raise Kw2vError(
+            f"tf.data, where {method.title} makes its examples here, needs TensorFlow, which "
+            "is not installed (pip install tensorflow"
+            + (", or use --examples device)" if can else ")")
+        )
+    return where

@@ -194,6 +194,21 @@ class ExamplePipeline:
         ds = tf.data.Dataset.from_generator(generate, output_signature=self._signature())
         return self._for_fit(ds, tf.data.AUTOTUNE)
 
+    def training_model(self, core):
+        """The model ``fit`` trains: ``core`` itself, fed by :meth:`dataset` (examples made on
+        the device wrap it instead: :class:`kw2v.device_examples.DeviceExamples`)."""
+        return core
+
+    def fit_arguments(self, start_epoch: int, epochs: int) -> dict:
+        """``fit``'s data arguments for epochs ``start_epoch .. epochs - 1``."""
+        return dict(
+            x=self.dataset(start_epoch),
+            epochs=epochs,
+            initial_epoch=start_epoch,
+            steps_per_epoch=self.steps_per_epoch(),
+            shuffle=False,  # the pipeline shuffles within each chunk
+        )
+
     def _for_fit(self, batches, prefetch):
         """The batches as ``fit`` takes them (:meth:`_to_examples`), ``prefetch`` ahead."""
         return self._to_examples(batches).prefetch(prefetch)

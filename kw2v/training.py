@@ -23,7 +23,7 @@ import keras
 from kw2v import distribute
 from kw2v.callbacks import CtrlC, NeighborsCallback
 from kw2v.config import TrainConfig
-from kw2v.embeddings import model_vectors
+from kw2v.embeddings import model_vectors, word_model
 from kw2v.method import Method
 from kw2v.methods import resolve
 from kw2v.optimizers import RowAdagrad
@@ -214,7 +214,7 @@ class _Run:
                 with pipeline.errors():
                     history = self.fit(model, pipeline, done, [*callbacks, ctrl_c], history)
                 result = TrainResult(
-                    model=model,
+                    model=word_model(model),
                     vocab=vocab,
                     vectors=model_vectors(model, vocab, self.config.output_vectors),
                     history=history,
@@ -246,7 +246,7 @@ class _Run:
         """The method's model, compiled; under a strategy, its variables made once per replica."""
         strategy = self.strategy
         with strategy.scope() if strategy else contextlib.nullcontext():
-            model = self.method.build(self.config, vocab, pipeline)
+            model = pipeline.training_model(self.method.build(self.config, vocab, pipeline))
             compile_model(
                 model,
                 self.method.keras_loss(),
@@ -290,20 +290,10 @@ class _Run:
         history = {k: list(vals) for k, vals in history.items()}
         if done >= self.config.epochs:
             return history
-        dataset = (
-            pipeline.dataset(start_epoch=done)
-            if self.strategy is None
-            else distribute.distribute_pipeline(self.strategy, pipeline, start_epoch=done)
-        )
-        new = model.fit(
-            dataset,
-            epochs=self.config.epochs,
-            initial_epoch=done,
-            steps_per_epoch=pipeline.steps_per_epoch(),
-            callbacks=callbacks,
-            verbose=self.verbose,
-            shuffle=False,  # the pipeline shuffles within each chunk
-        ).history
+        data = pipeline.fit_arguments(done, self.config.epochs)
+        if self.strategy is not None:
+            data["x"] = distribute.distribute_pipeline(self.strategy, pipeline, start_epoch=done)
+        new = model.fit(**data, callbacks=callbacks, verbose=self.verbose).history
         for k, vals in new.items():
             history.setdefault(k, []).extend(float(v) for v in vals)
         return history

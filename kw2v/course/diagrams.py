@@ -423,6 +423,32 @@ def _bars(ax: Axes, words: Sequence[str], values, color: str, title: str) -> Non
 # -------------------------------------------------------------- the Huffman tree (notebook 06)
 
 
+def _tree_layout(tree: HuffmanTree) -> tuple[dict[int, float], dict[int, float]]:
+    """Where each node of ``tree`` is drawn: leaves evenly spaced left to right in depth-first
+    order (branch 0 left), parents centred over their children, one row per depth."""
+    n = tree.n_words
+    children: dict[int, list[int]] = {}
+    for node in range(2 * n - 2):
+        children.setdefault(int(tree.parents[node]), []).append(node)
+    x: dict[int, float] = {}
+    y: dict[int, float] = {}
+    next_leaf = [0]
+
+    def place(node: int, depth: int) -> None:
+        y[node] = -depth
+        if node < n:
+            x[node] = next_leaf[0]
+            next_leaf[0] += 1
+            return
+        kids = sorted(children[node], key=lambda c: int(tree.branches[c]))
+        for kid in kids:
+            place(kid, depth + 1)
+        x[node] = sum(x[k] for k in kids) / len(kids)
+
+    place(2 * n - 2, 0)  # the root
+    return x, y
+
+
 def plot_huffman_tree(
     tree: HuffmanTree,
     words: Sequence[str],
@@ -454,28 +480,7 @@ def plot_huffman_tree(
     matplotlib.figure.Figure
     """
     n = tree.n_words
-    root = 2 * n - 2
-    children: dict[int, list[int]] = {}
-    for node in range(2 * n - 2):
-        children.setdefault(int(tree.parents[node]), []).append(node)
-
-    # Leaves evenly spaced left to right in depth-first order (branch 0 left), parents centred.
-    x: dict[int, float] = {}
-    y: dict[int, float] = {}
-    next_leaf = [0]
-
-    def place(node: int, depth: int) -> None:
-        y[node] = -depth
-        if node < n:
-            x[node] = next_leaf[0]
-            next_leaf[0] += 1
-            return
-        kids = sorted(children[node], key=lambda c: int(tree.branches[c]))
-        for kid in kids:
-            place(kid, depth + 1)
-        x[node] = sum(x[k] for k in kids) / len(kids)
-
-    place(root, 0)
+    x, y = _tree_layout(tree)
     if ax is None:
         fig = Figure(figsize=(max(6.0, 0.9 * n), 1.0 + 0.9 * (max(-v for v in y.values()) + 1)))
         ax = fig.add_subplot()
