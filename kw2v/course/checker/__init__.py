@@ -1,0 +1,1 @@
+"""The exercise checkers, one module per notebook."""
