@@ -12,37 +12,12 @@ ignored, ``log(0)`` left as ``-inf`` or ``nan``. Depends on NumPy only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 
+from kw2v.course.checker._report import Result, report
+
 RTOL, ATOL = 1e-6, 1e-9
-
-
-@dataclass(frozen=True)
-class Result:
-    """What a check found: ``status`` is "passed", "failed" or "not done yet"; true if passed."""
-
-    name: str
-    status: str
-    messages: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return self.status == "passed"
-
-    def __repr__(self) -> str:
-        return f"{self.name}: {self.status}"
-
-    def _ipython_display_(self) -> None:
-        """Show nothing in a notebook: the check has printed its report already."""
-
-
-def _report(name: str, status: str, lines: list[tuple[bool, str]]) -> Result:
-    heading = {"passed": "all right", "failed": "not right yet"}.get(status, status)
-    print(f"{name}: {heading}")
-    for good, text in lines:
-        print(f"  {'✓' if good else '✗'} {text}")
-    return Result(name, status, [text for _, text in lines])
 
 
 def _close(a: np.ndarray, b: np.ndarray) -> bool:
@@ -127,9 +102,9 @@ def check_ppmi(ppmi: Callable) -> Result:
                 "sum with keepdims=True, or index with [:, None] and [None, :])"
             )
         message = f"your function raised {type(err).__name__}: {err}{hint}"
-        return _report(name, "failed", [(False, message)])
+        return report(name, "failed", [(False, message)])
     if out is None:
-        return _report(
+        return report(
             name, "failed", [(False, "your function returned None: did you forget `return`?")]
         )
     if not np.array_equal(counts, COUNTS):
@@ -137,12 +112,12 @@ def check_ppmi(ppmi: Callable) -> Result:
     try:
         got = np.asarray(out, dtype=np.float64)
     except (TypeError, ValueError):
-        return _report(
+        return report(
             name, "failed", [(False, f"a NumPy array expected, got {type(out).__name__}")]
         )
     if got.shape != COUNTS.shape:
         hint = ": it is transposed" if got.shape == COUNTS.shape[::-1] else ""
-        return _report(
+        return report(
             name,
             "failed",
             [
@@ -180,7 +155,7 @@ def check_ppmi(ppmi: Callable) -> Result:
                 lines.append((False, "with alpha=1.0 the answer is not the unsmoothed PPMI"))
     else:
         lines.append((False, problem))
-    return _report(name, "failed" if any(not ok for ok, _ in lines) else "passed", lines)
+    return report(name, "failed" if any(not ok for ok, _ in lines) else "passed", lines)
 
 
 def _diagnose(got: np.ndarray, expected: np.ndarray) -> str | None:
