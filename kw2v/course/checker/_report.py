@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -30,3 +31,31 @@ def report(name: str, status: str, lines: list[tuple[bool, str]]) -> Result:
     for good, text in lines:
         print(f"  {'✓' if good else '✗'} {text}")
     return Result(name, status, [text for _, text in lines])
+
+
+class Stop(Exception):
+    """Raised by :func:`call` when the check is over: ``result`` is what the check returns."""
+
+    def __init__(self, result: Result) -> None:
+        super().__init__(result.status)
+        self.result = result
+
+
+def call(name: str, fn: Callable, *args, hint: Callable[[Exception], str] = lambda err: ""):
+    """Call the student's function; its output, or :class:`Stop` carrying the report.
+
+    A stub (``NotImplementedError``) is "not done yet"; any other error and a ``None`` (a
+    forgotten ``return``) fail with a message; ``hint(err)`` may add advice to an error.
+    """
+    try:
+        out = fn(*args)
+    except NotImplementedError:
+        print(f"{name}: not done yet: fill in the function above, run its cell, then this one")
+        raise Stop(Result(name, "not done yet", ["not done yet"])) from None
+    except Exception as err:  # noqa: BLE001 -- any error in the student's code is reported
+        message = f"your function raised {type(err).__name__}: {err}{hint(err)}"
+        raise Stop(report(name, "failed", [(False, message)])) from None
+    if out is None:
+        message = "your function returned None: did you forget `return`?"
+        raise Stop(report(name, "failed", [(False, message)]))
+    return out

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from kw2v.course.checker._report import Result, report
+from kw2v.course.checker._report import Result, Stop, call, report
 
 RTOL, ATOL = 1e-6, 1e-9
 
@@ -68,6 +68,15 @@ def ppmi_reference(counts: np.ndarray, alpha: float = 0.75) -> np.ndarray:
     return np.maximum(_pmi(np.asarray(counts, dtype=np.float64), alpha), 0.0)
 
 
+def _broadcast_hint(err: Exception) -> str:
+    if "broadcast" not in str(err):
+        return ""
+    return (
+        " (do the marginals have the right shapes? P(w) is a column, P(c) a row: "
+        "sum with keepdims=True, or index with [:, None] and [None, :])"
+    )
+
+
 def check_ppmi(ppmi: Callable) -> Result:
     """Check ``ppmi(counts, alpha)``: positive PMI with context-distribution smoothing.
 
@@ -90,23 +99,9 @@ def check_ppmi(ppmi: Callable) -> Result:
     counts = COUNTS.copy()
     try:
         with np.errstate(all="ignore"):
-            out = ppmi(counts, 0.75)
-    except NotImplementedError:
-        print(f"{name}: not done yet: fill in the function above, run its cell, then this one")
-        return Result(name, "not done yet", ["not done yet"])
-    except Exception as err:  # noqa: BLE001 -- any error in the student's code is reported
-        hint = ""
-        if "broadcast" in str(err):
-            hint = (
-                " (do the marginals have the right shapes? P(w) is a column, P(c) a row: "
-                "sum with keepdims=True, or index with [:, None] and [None, :])"
-            )
-        message = f"your function raised {type(err).__name__}: {err}{hint}"
-        return report(name, "failed", [(False, message)])
-    if out is None:
-        return report(
-            name, "failed", [(False, "your function returned None: did you forget `return`?")]
-        )
+            out = call(name, ppmi, counts, 0.75, hint=_broadcast_hint)
+    except Stop as stop:
+        return stop.result
     if not np.array_equal(counts, COUNTS):
         lines.append((False, "your function changed the counts it was given: work on a copy"))
     try:
