@@ -13,7 +13,8 @@ exercises runs to the end. A notebook uses it as::
     checker.check_softmax(my_softmax)
 
 One module per notebook (:mod:`~kw2v.course.checker.nb01`, ...), all built on
-:mod:`~kw2v.course.checker.grading`; every check is re-exported here.
+:mod:`~kw2v.course.checker.grading`; every check is re-exported here (notebooks 10 and 11
+import their module, ``nb10`` / ``nb11``, as ``checker10`` / ``checker11``).
 """
 
 from .grading import CheckResult
@@ -37,6 +38,8 @@ from .nb03 import (
     check_3cosadd,
     check_skipgram_model,
 )
+from .nb10 import check_ppmi
+from .nb11 import check_projection
 
 __all__ = [
     "ANALOGY_WORDS",
@@ -48,6 +51,8 @@ __all__ = [
     "check_noise_distribution",
     "check_ns_loss_and_gradients",
     "check_pair_cost",
+    "check_ppmi",
+    "check_projection",
     "check_sgd_step",
     "check_sgns_training",
     "check_skipgram_model",

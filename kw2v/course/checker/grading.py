@@ -43,6 +43,7 @@ __all__ = [
     "call",
     "check",
     "is_stub",
+    "print_report",
 ]
 
 
@@ -115,14 +116,18 @@ def check(body: Callable) -> Callable:
             return CheckResult(name, "not done yet", [message])
         except Fail as failure:
             report.wrong(str(failure))
-        status = "failed" if report.failed else "passed"
-        print(f"{name}: {'all right' if status == 'passed' else 'not right yet'}")
-        for good, text in report.lines:
-            print(f"  {'✓' if good else '✗'} {text}")
-        return CheckResult(name, status, [text for _, text in report.lines])
+        return print_report(name, "failed" if report.failed else "passed", report.lines)
 
     del run.__wrapped__  # help() shows check_x(fn), not the body's (report, fn)
     return run
+
+
+def print_report(name: str, status: str, lines: list[tuple[bool, str]]) -> CheckResult:
+    """Print a check's verdict and its lines (✓ right, ✗ wrong); return them as a result."""
+    print(f"{name}: {'all right' if status == 'passed' else 'not right yet'}")
+    for good, text in lines:
+        print(f"  {'✓' if good else '✗'} {text}")
+    return CheckResult(name, status, [text for _, text in lines])
 
 
 def is_stub(fn: Callable) -> bool:

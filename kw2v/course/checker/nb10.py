@@ -1,0 +1,218 @@
+"""Checks for notebook 10 (counts, PPMI and SVD): the PPMI of a co-occurrence matrix.
+
+``check_ppmi`` calls the student's ``ppmi(counts, alpha)`` on a small co-occurrence matrix
+whose rows and columns have different totals (so a marginal on the wrong axis shows), prints
+what is right and what is wrong in words, and returns a :class:`Result`, true when it passed.
+Typical mistakes are named by comparing the answer with known wrong variants: no context
+smoothing, the smoothing on the rows, PMI without the ``max(0, .)``, marginals on the wrong
+axes, counts instead of probabilities, a smoothed distribution not renormalised, ``alpha``
+ignored, ``log(0)`` left as ``-inf`` or ``nan``. Depends on NumPy only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from kw2v.course.checker._report import Result, Stop, call, report
+
+RTOL, ATOL = 1e-6, 1e-9
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=ATOL))
+
+
+# A word x context count matrix, square but not symmetric: rows (words w) and columns
+# (contexts c) have different totals, so a marginal on the wrong axis changes the answer;
+# every row and column has a count, and some cells are 0.
+COUNTS = np.array(
+    [
+        [10.0, 0.0, 3.0, 1.0, 0.0],
+        [2.0, 8.0, 0.0, 0.0, 5.0],
+        [0.0, 1.0, 20.0, 4.0, 2.0],
+        [1.0, 0.0, 2.0, 6.0, 0.0],
+        [6.0, 3.0, 0.0, 9.0, 1.0],
+    ]
+)
+
+
+def _pmi(
+    counts: np.ndarray,
+    alpha: float = 0.75,
+    *,
+    row_alpha: float = 1.0,
+    normalise_smoothed: bool = True,
+    probabilities: bool = True,
+    swap_axes: bool = False,
+) -> np.ndarray:
+    """PMI (not clipped) of ``counts`` with the variants the diagnosis needs; -inf where 0."""
+    total = counts.sum() if probabilities else 1.0
+    rows, cols = counts.sum(axis=1), counts.sum(axis=0)
+    if swap_axes:  # the marginals computed along the wrong axes
+        rows, cols = cols, rows
+    p_w = rows**row_alpha
+    p_w = p_w / p_w.sum() if probabilities else p_w
+    p_c = cols**alpha
+    if normalise_smoothed:
+        p_c = p_c / p_c.sum() if probabilities else p_c
+    else:
+        p_c = (cols / cols.sum()) ** alpha
+    with np.errstate(divide="ignore"):
+        return np.log(counts / total) - np.log(p_w)[:, None] - np.log(p_c)[None, :]
+
+
+def ppmi_reference(counts: np.ndarray, alpha: float = 0.75) -> np.ndarray:
+    """The right answer: ``max(PMI_alpha, 0)``, 0 where the count is 0 (for the tests)."""
+    return np.maximum(_pmi(np.asarray(counts, dtype=np.float64), alpha), 0.0)
+
+
+def _broadcast_hint(err: Exception) -> str:
+    if "broadcast" not in str(err):
+        return ""
+    return (
+        " (do the marginals have the right shapes? P(w) is a column, P(c) a row: "
+        "sum with keepdims=True, or index with [:, None] and [None, :])"
+    )
+
+
+def check_ppmi(ppmi: Callable) -> Result:
+    """Check ``ppmi(counts, alpha)``: positive PMI with context-distribution smoothing.
+
+    PPMI(w, c) = max(0, log P(w, c) / (P(w) P_alpha(c))), with P(w, c) = counts / total,
+    P(w) the row sums over the total, P_alpha(c) = colsum^alpha / sum(colsum^alpha)
+    (Levy, Goldberg and Dagan 2015), and 0 where the count is 0. Introduced in notebook 10.
+
+    Parameters
+    ----------
+    ppmi : callable
+        The student's ``ppmi(counts, alpha=0.75) -> ndarray`` of the same shape as counts.
+
+    Returns
+    -------
+    Result
+        True when every part passed; it has printed what it found.
+    """
+    name = "check_ppmi"
+    lines: list[tuple[bool, str]] = []
+    counts = COUNTS.copy()
+    try:
+        with np.errstate(all="ignore"):
+            out = call(name, ppmi, counts, 0.75, hint=_broadcast_hint)
+    except Stop as stop:
+        return stop.result
+    if not np.array_equal(counts, COUNTS):
+        lines.append((False, "your function changed the counts it was given: work on a copy"))
+    try:
+        got = np.asarray(out, dtype=np.float64)
+    except (TypeError, ValueError):
+        return report(
+            name, "failed", [(False, f"a NumPy array expected, got {type(out).__name__}")]
+        )
+    if got.shape != COUNTS.shape:
+        hint = ": it is transposed" if got.shape == COUNTS.shape[::-1] else ""
+        return report(
+            name,
+            "failed",
+            [
+                (
+                    False,
+                    f"shape {COUNTS.shape} expected (one row per word, "
+                    f"one column per context), got {got.shape}{hint}",
+                )
+            ],
+        )
+    expected = ppmi_reference(COUNTS)
+    problem = _diagnose(got, expected)
+    if problem is None:
+        lines.append((True, "PPMI with α = 0.75 on a 5 × 5 count matrix: every entry right"))
+        lines.append((True, "0 wherever the count is 0, no negative entries"))
+        try:
+            with np.errstate(all="ignore"):
+                plain = np.asarray(ppmi(COUNTS.copy(), 1.0), dtype=np.float64)
+        except Exception as err:  # noqa: BLE001
+            lines.append(
+                (False, f"with alpha=1.0 your function raised {type(err).__name__}: {err}")
+            )
+        else:
+            if _close(plain, ppmi_reference(COUNTS, 1.0)):
+                lines.append((True, "alpha = 1 gives the unsmoothed PPMI: the argument is used"))
+            elif _close(plain, expected):
+                lines.append(
+                    (
+                        False,
+                        "your function ignores its `alpha` argument (alpha=1.0 gave the "
+                        "α = 0.75 answer): use the argument, not a fixed 0.75",
+                    )
+                )
+            else:
+                lines.append((False, "with alpha=1.0 the answer is not the unsmoothed PPMI"))
+    else:
+        lines.append((False, problem))
+    return report(name, "failed" if any(not ok for ok, _ in lines) else "passed", lines)
+
+
+def _diagnose(got: np.ndarray, expected: np.ndarray) -> str | None:
+    """None when right; else a message naming the mistake."""
+    if _close(got, expected):
+        return None
+    zero = COUNTS == 0
+    if np.any(np.isnan(got)) or np.any(np.isinf(got)):
+        where = "where the count is 0" if not np.all(np.isfinite(got[zero])) else "in some entries"
+        return (
+            f"your answer contains -inf or nan {where}: log(0) is -inf (and 0 · log 0 is nan); "
+            "PPMI is 0 wherever the count is 0 (take np.maximum(pmi, 0), or compute the log "
+            "only where counts > 0)"
+        )
+    clip = lambda pmi: np.maximum(pmi, 0.0)  # noqa: E731
+    unclipped = _pmi(COUNTS)
+    if np.any(got < -ATOL):
+        if _close(np.where(zero, 0.0, got), np.where(zero, 0.0, unclipped)):
+            return (
+                "your answer has negative entries: that is the PMI; PPMI keeps only the positive "
+                "part, max(PMI, 0)"
+            )
+        return "your answer has negative entries: PPMI = max(PMI, 0) is never negative"
+    variants = [
+        (
+            "no context smoothing: raise the context (column) counts to α before normalising "
+            "them, P_α(c) = #(c)^α / Σ #(c')^α",
+            clip(_pmi(COUNTS, 1.0)),
+        ),
+        (
+            "the smoothing is on the words (rows): α applies to the context distribution, the "
+            "column sums",
+            clip(_pmi(COUNTS, 1.0, row_alpha=0.75)),
+        ),
+        (
+            "you smoothed both marginals: only the context distribution (the column sums) is "
+            "raised to α",
+            clip(_pmi(COUNTS, 0.75, row_alpha=0.75)),
+        ),
+        (
+            "the smoothed context distribution does not sum to 1: raise the column *counts* to α "
+            "and divide by their sum (not (#(c)/N)^α)",
+            clip(_pmi(COUNTS, normalise_smoothed=False)),
+        ),
+        (
+            "you used counts where probabilities belong: divide the joint counts and the "
+            "marginals by their totals (PMI = log P(w,c) / (P(w) P_α(c)))",
+            clip(_pmi(COUNTS, probabilities=False)),
+        ),
+    ]
+    for message, variant in variants:
+        if _close(got, variant):
+            return message
+    if _close(got, expected.T):
+        return "your answer is transposed: one row per word w, one column per context c"
+    for alpha in (0.75, 1.0):
+        if _close(got, clip(_pmi(COUNTS, alpha, swap_axes=True))):
+            return (
+                "the marginals are on the wrong axes: P(w) sums each row (axis=1), P(c) "
+                "each column (axis=0)"
+            )
+    if np.any(got[zero] != 0):
+        return "entries with count 0 must be 0 in the PPMI"
+    diff = float(np.max(np.abs(got - expected)))
+    return f"your PPMI is wrong (largest difference from the right answer {diff:.3g})"
