@@ -12,6 +12,8 @@ import pytest
 import test_checker_nb01
 import test_checker_nb02
 import test_checker_nb03
+import test_checker_nb10
+import test_checker_nb11
 from checking import failed_with
 
 from kw2v.course import checker
@@ -21,6 +23,8 @@ REFERENCE = {
     **test_checker_nb01.REFERENCE,
     **test_checker_nb02.REFERENCE,
     **test_checker_nb03.REFERENCE,
+    **test_checker_nb10.REFERENCE,
+    **test_checker_nb11.REFERENCE,
 }
 IDS = [check.__name__ for check in REFERENCE]
 
