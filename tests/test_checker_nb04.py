@@ -65,7 +65,7 @@ def shortcut(rx, ry):
         ),
         (
             lambda x, y: shortcut(average_ranks(x), average_ranks(y)),
-            "the shortcut 1 − 6 Σ d² / (n (n² − 1)) is exact only without ties",
+            "the shortcut 1 − 6 Σ Δr² / (n (n² − 1)) is exact only without ties",
         ),
         (
             lambda x, y: pearson(

@@ -3,7 +3,8 @@ word-pair benchmark (WS353, SimLex-999).
 
 The typical mistakes are named: Pearson's r of the raw values (no rank transform), ties ranked
 one after the other instead of sharing their average rank, the textbook shortcut
-1 − 6Σd²/(n(n² − 1)) that is exact only without ties, and one array ranked the wrong way round.
+1 − 6ΣΔr²/(n(n² − 1)) (Δr the difference of a pair's ranks) that is exact only without ties,
+and one array ranked the wrong way round.
 See :mod:`kw2v.course.checker.grading` for the machinery.
 """
 
@@ -92,12 +93,12 @@ def _grade(report: Report, spearman: Callable, x, y, what: str, ok_text: str) ->
             _pearson(_dense_ranks(x), _dense_ranks(y)),
         ),
         (
-            "the shortcut 1 − 6 Σ d² / (n (n² − 1)) is exact only without ties: with ties, "
+            "the shortcut 1 − 6 Σ Δr² / (n (n² − 1)) is exact only without ties: with ties, "
             "take Pearson's r of the average ranks",
             _shortcut(rx, ry),
         ),
         (
-            "1 − 6 Σ d² / (n (n² − 1)) on ranks that split ties: with ties, take Pearson's r "
+            "1 − 6 Σ Δr² / (n (n² − 1)) on ranks that split ties: with ties, take Pearson's r "
             "of the average ranks",
             _shortcut(_ordinal_ranks(x), _ordinal_ranks(y)),
         ),
