@@ -12,6 +12,11 @@ import pytest
 import test_checker_nb01
 import test_checker_nb02
 import test_checker_nb03
+import test_checker_nb04
+import test_checker_nb05
+import test_checker_nb06
+import test_checker_nb07
+import test_checker_nb08
 import test_checker_nb10
 import test_checker_nb11
 from checking import failed_with
@@ -23,6 +28,11 @@ REFERENCE = {
     **test_checker_nb01.REFERENCE,
     **test_checker_nb02.REFERENCE,
     **test_checker_nb03.REFERENCE,
+    **test_checker_nb04.REFERENCE,
+    **test_checker_nb05.REFERENCE,
+    **test_checker_nb06.REFERENCE,
+    **test_checker_nb07.REFERENCE,
+    **test_checker_nb08.REFERENCE,
     **test_checker_nb10.REFERENCE,
     **test_checker_nb11.REFERENCE,
 }

@@ -38,6 +38,11 @@ from .nb03 import (
     check_3cosadd,
     check_skipgram_model,
 )
+from .nb04 import check_spearman
+from .nb05 import check_nearest_neighbours
+from .nb06 import check_cbow_mean_and_gradient
+from .nb07 import check_glove_gradients, check_glove_weight
+from .nb08 import check_sentence_vector
 from .nb10 import check_ppmi
 from .nb11 import check_projection
 
@@ -47,10 +52,15 @@ __all__ = [
     "analogy_vectors",
     "check_3cosadd",
     "check_batch_cost",
+    "check_cbow_mean_and_gradient",
+    "check_glove_gradients",
+    "check_glove_weight",
     "check_keep_probability",
+    "check_nearest_neighbours",
     "check_noise_distribution",
     "check_ns_loss_and_gradients",
     "check_pair_cost",
+    "check_sentence_vector",
     "check_ppmi",
     "check_projection",
     "check_sgd_step",
@@ -58,5 +68,6 @@ __all__ = [
     "check_skipgram_model",
     "check_softmax",
     "check_softmax_gradients",
+    "check_spearman",
     "planted_corpus",
 ]

@@ -1,0 +1,144 @@
+"""Checks of notebook 08's "Your turn" exercise: a sentence vector from word vectors, plain
+or TF-IDF weighted.
+
+Named mistakes: a sum for the mean, unknown words counted in the denominator, raw vectors
+instead of unit vectors, a repeated word counted once, the weights ignored or divided by the
+number of words instead of their sum, a known word missing from ``idf`` weighted 0, and a
+division by zero when no word is known. See :mod:`kw2v.course.checker.grading`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .compare import as_array, diagnose
+from .grading import Fail, Report, call, check
+
+WORDS = ["the", "cat", "sat", "mat", "dog"]
+VECTORS = np.array(
+    [[3.0, 1.0, 0.5], [0.2, 1.5, -0.4], [-1.0, 0.3, 2.0], [0.5, -0.8, 0.9], [1.2, 0.9, -2.5]]
+)
+TOKENS = ["the", "cat", "sat", "on", "the", "mat"]  # "on" is unknown, "the" occurs twice
+IDF = {"the": 0.1, "cat": 2.0, "sat": 1.5, "mat": 2.5, "on": 0.7}
+
+
+def _vectors():
+    from kw2v.vectors import WordVectors
+
+    return WordVectors(WORDS, VECTORS)
+
+
+def _sentence(tokens, weights, unit=True, unique=False, denominator=None):
+    table = VECTORS / np.linalg.norm(VECTORS, axis=1, keepdims=True) if unit else VECTORS
+    known = [t for t in tokens if t in WORDS]
+    if unique:
+        known = list(dict.fromkeys(known))
+    w = np.array([weights(t) for t in known])
+    total = w @ table[[WORDS.index(t) for t in known]]
+    return total / (w.sum() if denominator is None else denominator)
+
+
+@check
+def check_sentence_vector(report: Report, sentence_vector: Callable) -> None:
+    """Check ``sentence_vector(wv, tokens, idf)``: one vector for a list of tokens.
+
+    The mean of the **unit** vectors of the tokens ``wv`` knows, one term per occurrence;
+    unknown tokens are skipped. With ``idf`` (a dict), each occurrence of word ``w`` is
+    weighted ``idf.get(w, 1.0)`` and the weighted sum is divided by the sum of the weights.
+    No known token gives a zero vector. Introduced in notebook 08.
+
+    Parameters
+    ----------
+    sentence_vector : callable
+        The student's ``sentence_vector(wv, tokens, idf=None) -> ndarray`` of shape (d,);
+        ``wv`` is a :class:`kw2v.WordVectors`.
+
+    Returns
+    -------
+    CheckResult
+    """
+    d = VECTORS.shape[1]
+    one = lambda t: 1.0  # noqa: E731
+    got = as_array(call(sentence_vector, _vectors(), list(TOKENS), None), (d,), "the mean")
+    expected = _sentence(TOKENS, one)
+    problem = diagnose(
+        got,
+        expected,
+        [
+            (
+                "that is the sum of the unit vectors: divide by the number of known words",
+                _sentence(TOKENS, one, denominator=1),
+            ),
+            (
+                "the unknown word 'on' was counted: divide by the number of *known* words "
+                "(5 here, not 6)",
+                _sentence(TOKENS, one, denominator=len(TOKENS)),
+            ),
+            (
+                "use the unit vectors (wv.unit_vectors), not the raw ones",
+                _sentence(TOKENS, one, unit=False),
+            ),
+            (
+                "'the' occurs twice and counts twice: average over the occurrences, not the "
+                "distinct words",
+                _sentence(TOKENS, one, unique=True),
+            ),
+        ],
+        "the mean",
+        hint="the mean of the unit vectors of the known tokens, one term per occurrence",
+    )
+    report.verdict(problem, "the mean of the known words' unit vectors, unknown 'on' skipped")
+
+    tokens = [*TOKENS, "dog"]  # "dog" is known but has no idf: weight 1
+    got = as_array(call(sentence_vector, _vectors(), tokens, dict(IDF)), (d,), "the weighted mean")
+    weight = lambda t: IDF.get(t, 1.0)  # noqa: E731
+    expected = _sentence(tokens, weight)
+    n_known = sum(t in WORDS for t in tokens)
+    problem = diagnose(
+        got,
+        expected,
+        [
+            (
+                "the weights are ignored: weight each occurrence by idf.get(word, 1.0)",
+                _sentence(tokens, one),
+            ),
+            (
+                "divide the weighted sum by the sum of the weights, not by the number of words",
+                _sentence(tokens, weight, denominator=n_known),
+            ),
+            (
+                "divide the weighted sum by the sum of the weights",
+                _sentence(tokens, weight, denominator=1),
+            ),
+            (
+                "the unknown word 'on' was counted in the denominator: divide by the sum of the "
+                "known words' weights",
+                _sentence(tokens, weight, denominator=len(tokens)),
+            ),
+            (
+                "'dog' is known but missing from idf: it gets weight 1 (idf.get(word, 1.0)), not 0",
+                _sentence(tokens, lambda t: IDF.get(t, 0.0)),
+            ),
+            (
+                "the unknown word's weight was added to the denominator: only known words count",
+                _sentence(tokens, weight, denominator=sum(weight(t) for t in tokens)),
+            ),
+            ("use the unit vectors, not the raw ones", _sentence(tokens, weight, unit=False)),
+            (
+                "'the' occurs twice and counts twice, each time with its weight",
+                _sentence(tokens, weight, unique=True),
+            ),
+        ],
+        "the weighted mean",
+        hint="Σ idf(w) ê_w over the known occurrences, divided by Σ idf(w) over the same",
+    )
+    report.verdict(problem, "the TF-IDF-weighted mean: Σ idf(w) ê_w / Σ idf(w) over known words")
+
+    got = as_array(call(sentence_vector, _vectors(), ["on", "at"], None), (d,), "no known word")
+    if not np.all(np.isfinite(got)):
+        raise Fail("no known word gave nan: return np.zeros(wv.dim) instead of dividing by zero")
+    if np.any(got != 0):
+        raise Fail("no known word: return a zero vector")
+    report.ok("no known word: a zero vector, no division by zero")
