@@ -55,7 +55,13 @@ CURVE_SCORES = {
     "simlex": "SimLex-999 (Spearman ρ)",
     "analogy_add": "analogies, 3CosAdd (accuracy)",
 }
-TRAINERS = {"kw2v": "kw2v", "gensim": "gensim (workers=2)"}
+
+
+def trainers(report: dict) -> dict[str, str]:
+    """How the tables and the picture name the two trainers."""
+    return {"kw2v": "kw2v", "gensim": f"gensim (workers={report['gensim_options']['workers']})"}
+
+
 EPOCHS_DIR = "epochs"  # in each trainer's folder: its vectors after every epoch
 
 
@@ -115,13 +121,11 @@ def _gensim_worker(argv: list[str]) -> None:
             )
 
     start = time.perf_counter()
-    model = Word2Vec(
-        LineSentence(corpus), **json.loads(options), workers=2, callbacks=[EpochVectors()]
-    )
+    model = Word2Vec(LineSentence(corpus), **json.loads(options), callbacks=[EpochVectors()])
     seconds = time.perf_counter() - start
     Path(out).mkdir(parents=True, exist_ok=True)
     model.wv.save_word2vec_format(str(Path(out) / "vectors.bin"), binary=True)
-    used = {"sg": model.sg, "hs": model.hs, "negative": model.negative}  # as gensim read them
+    used = {"sg": model.sg, "hs": model.hs, "negative": model.negative, "workers": model.workers}
     (Path(out) / "run.json").write_text(json.dumps({"seconds": seconds, "options": used}))
 
 
@@ -131,9 +135,10 @@ def run_bench(
     config: TrainConfig | None = None,
     *,
     max_words: int | None = None,
+    workers: int | None = None,
     **overrides,
 ) -> dict:
-    """Train kw2v and gensim (workers=2) with the same options; return and write the results.
+    """Train kw2v and gensim with the same options; return and write the results.
 
     Writes ``bench.json``, ``bench.md`` and ``time_to_quality.png`` in ``out_dir``; each
     trainer's results hold a ``curve``, one point per epoch: the seconds since its process
@@ -142,7 +147,8 @@ def run_bench(
     ``config`` (default: one epoch) and ``overrides`` are kw2v's options, as for
     :func:`kw2v.train`; kw2v gets them all, gensim those it has: ``sg`` (1 for skip-gram, 0
     for CBOW), ``hs`` (1 for hierarchical softmax), ``negative`` (0 with ``hs``), the vector
-    size, window, ``min_count``, ``sample``, epochs and seed.
+    size, window, ``min_count``, ``sample``, epochs and seed. gensim trains on ``workers``
+    threads (default: every core).
 
     Raises
     ------
@@ -162,7 +168,7 @@ def run_bench(
     out.mkdir(parents=True, exist_ok=True)
     text, words = prepare_corpus(source, max_words, out)
     runs = {}
-    for name, argv in _commands(config, text, out).items():
+    for name, argv in _commands(config, text, out, workers or os.cpu_count() or 1).items():
         shutil.rmtree(out / name / EPOCHS_DIR, ignore_errors=True)  # an earlier bench's
         print(f"training {name} ...", flush=True)
         started = time.time()  # the curve's zero: the process's start
@@ -199,7 +205,7 @@ def run_bench(
     return report
 
 
-def _commands(config: TrainConfig, text: Path, out: Path) -> dict[str, list[str]]:
+def _commands(config: TrainConfig, text: Path, out: Path, workers: int) -> dict[str, list[str]]:
     """The two child processes: ``kw2v train`` with every option of ``config``, and gensim's
     ``Word2Vec`` with those it has (``sg``, ``hs``, ``negative``, size, window, ...)."""
     hs = int(config.objective == "hierarchical")
@@ -207,6 +213,7 @@ def _commands(config: TrainConfig, text: Path, out: Path) -> dict[str, list[str]
         sg=int(config.architecture == "skipgram"), hs=hs, vector_size=config.dim,
         window=config.window, negative=0 if hs else config.negative,
         min_count=config.min_count, sample=config.sample, epochs=config.epochs, seed=config.seed,
+        workers=workers,
     )  # fmt: skip
     kw2v_out = out / "kw2v"
     return {
@@ -270,7 +277,7 @@ def plot_time_to_quality(report: dict, out: str | os.PathLike | None = None):
         fig = Figure(figsize=(4.6 * len(CURVE_SCORES), 4.2), layout="constrained")
         panels = fig.subplots(1, len(CURVE_SCORES))
         for ax, (key, label) in zip(panels, CURVE_SCORES.items(), strict=True):
-            for name, trainer in TRAINERS.items():
+            for name, trainer in trainers(report).items():
                 curve = report["results"][name]["curve"]
                 x, y = [p["seconds"] for p in curve], [p[key] for p in curve]
                 (line,) = ax.plot(x, y, marker="o", label=trainer)
@@ -331,7 +338,7 @@ def markdown_report(report: dict) -> str:
         + ", ".join(f"{a}={b}" for a, b in report["gensim_options"].items()),
         f"Machine: {report['machine']}",
         "",
-        "| metric | kw2v | gensim (workers=2) | kw2v / gensim |",
+        f"| metric | kw2v | {trainers(report)['gensim']} | kw2v / gensim |",
         "|---|---:|---:|---:|",
     ]
     for m in (*METRICS, "analogy_mul", "train_s", "vocabulary"):
@@ -349,7 +356,7 @@ def markdown_report(report: dict) -> str:
         + " |",
         "|---|---:|---:|" + "---:|" * len(CURVE_SCORES),
     ]
-    for name, trainer in TRAINERS.items():
+    for name, trainer in trainers(report).items():
         for p in report["results"][name]["curve"]:
             scores = " | ".join(f"{p[key]:.4f}" for key in CURVE_SCORES)
             lines.append(f"| {trainer} | {p['epoch']} | {p['seconds']:.1f} | {scores} |")

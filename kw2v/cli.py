@@ -223,7 +223,10 @@ def cmd_export(args) -> int:
 def cmd_bench(args) -> int:
     from kw2v.bench import run_bench
 
-    report = run_bench(args.corpus, args.out, config_from_args(args), max_words=args.max_words)
+    config = config_from_args(args)
+    report = run_bench(
+        args.corpus, args.out, config, max_words=args.max_words, workers=args.workers
+    )
     print((Path(args.out) / "bench.md").read_text())
     print(f"wrote {Path(args.out) / 'bench.json'} and bench.md; ratios: {report['ratios']}")
     return 0
@@ -287,6 +290,9 @@ def _add_training_commands(sub) -> None:
     p.add_argument("--corpus", required=True, help="wiki-sample, text8, or a text file path")
     p.add_argument("--out", default="runs/bench", help="output folder (default: runs/bench)")
     p.add_argument("--max-words", type=int, default=None, help="use the first W words only")
+    p.add_argument(
+        "--workers", type=_at_least_one, default=None, help="gensim's threads (default: all cores)"
+    )
     add_options(p, groups=("training options",))
     p.set_defaults(epochs=1)
     p.set_defaults(func=cmd_bench)

@@ -1,4 +1,5 @@
 import json
+import os
 import math
 
 import pytest
@@ -50,8 +51,9 @@ def test_bench_trains_both_and_reports_ratios(tmp_path, capsys):
         assert r["effective_words_per_s"] == pytest.approx(r["words_per_s"] * rates, rel=1e-3)
     md = (tmp_path / "bench.md").read_text()
     assert "| ws353 |" in md and "| raw words/s" in md and "| effective words/s" in md
-    assert "## Quality against time" in md and "| gensim (workers=2) | 2 |" in md
-    assert report["gensim_options"] == {"sg": 1, "hs": 0, "negative": 5}  # skip-gram, negatives
+    workers = os.cpu_count()  # gensim's default here: every core
+    assert "## Quality against time" in md and f"| gensim (workers={workers}) | 2 |" in md
+    assert report["gensim_options"] == {"sg": 1, "hs": 0, "negative": 5, "workers": workers}
     for r in (k, g):
         curve = r["curve"]
         assert [p["epoch"] for p in curve] == [1, 2]
@@ -78,6 +80,7 @@ def test_the_picture_draws_each_trainers_epochs_against_seconds():
         "method": "skip-gram with negative sampling",
         "words": 1000,
         "options": {"epochs": "3"},
+        "gensim_options": {"workers": 2},
         "results": {
             "kw2v": {"curve": curve([5, 7, 9], 0.2)},
             "gensim": {"curve": curve([1, 2, 3], 0.3)},
@@ -101,9 +104,11 @@ def test_the_picture_draws_each_trainers_epochs_against_seconds():
 def test_bench_cbow_with_hierarchical_softmax_matches_gensims_options(tmp_path, capsys):
     argv = ["bench", "--corpus", "wiki-sample", "--out", str(tmp_path), "--max-words", "20000"]
     options = ["--min-count", "1", "--sample", "0", "--model", "cbow", "--loss", "hierarchical"]
+    options += ["--workers", "1"]
     assert main([*argv, *options]) == 0
     report = json.loads((tmp_path / "bench.json").read_text())
-    assert report["gensim_options"] == {"sg": 0, "hs": 1, "negative": 0}
+    options = {"sg": 0, "hs": 1, "negative": 0, "workers": 1}
+    assert report["gensim_options"] == options
     assert report["method"] == "CBOW with hierarchical softmax"
     kw2v_run = json.loads((tmp_path / "kw2v" / "run.json").read_text())["config"]
     assert (kw2v_run["architecture"], kw2v_run["objective"], kw2v_run["negative"]) == (
