@@ -1,6 +1,6 @@
 import json
-import os
 import math
+import os
 
 import pytest
 from conftest import planted_sentences
