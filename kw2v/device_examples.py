@@ -1,0 +1,454 @@
+"""word2vec's training examples made inside the compiled training step, on any Keras backend.
+
+The host pipelines (:mod:`kw2v.pipeline`, :mod:`kw2v.graph_examples`) make every example on the
+CPU and feed it to the model; on an accelerator that feeding, not the model, sets the speed.
+Here the encoded corpus lives in device memory, as non-trainable variables of a layer, and each
+training step makes its own examples next to the model, with ``keras.ops`` only, so the same
+code runs under TensorFlow and JAX. The rules are word2vec's, as in :func:`kw2v.window_pairs`:
+
+1. subsampling first (keep probability :func:`kw2v.keep_probabilities`), so the window counts
+   the words left after it;
+2. a window size drawn per centre word, uniformly in ``1 .. window``;
+3. no window across a sentence boundary;
+4. ``negative`` noise words per example from unigram^0.75, by Walker's alias method
+   (the tables of :class:`kw2v.NoiseSampler`: exact, O(1) a draw).
+
+Each step covers one block of consecutive corpus positions, in corpus order; an epoch is one
+pass. To count neighbours after subsampling the step reads the block plus a halo of ``halo``
+positions on each side and compacts the kept tokens. Whether a token is kept, and its window
+size, are functions of (seed, epoch, corpus position), so a halo token gets the very draws it
+gets in its own block: the pairs are exactly those of :func:`kw2v.window_pairs` over the whole
+corpus with the same draws, except near a block edge where fewer than ``window`` tokens of the
+halo survive subsampling inside the same sentence; then the centre misses the neighbours past
+the halo (never gets a wrong one). The default halo, ``4 * window`` positions, loses
+EDGE_LOSS of the pairs on wiki-sample (measured by ``tests/test_device_examples.py``).
+
+Shapes are fixed, as XLA wants them: a step has ``block`` centre slots, each with ``2 * window``
+pair slots (offsets ``-window .. -1, 1 .. window``), and a validity mask that becomes the loss
+weight. Randomness is a counter-based hash (murmur3's finaliser on uint32) of (seed, epoch,
+position or slot): ``keras.random`` takes a tensor seed under JAX but not under TensorFlow
+(``draw_seed`` accepts an int or a ``SeedGenerator`` only), and a generator's state would make
+steps depend on each other. The hash makes a step a pure function of its number, so an epoch is
+reproducible, a resumed run equals an uninterrupted one, and both backends draw the same
+numbers.
+
+Use
+---
+::
+
+    examples = DeviceExamples(ids, vocab.counts, sentence_starts=starts, window=5, negative=5,
+                              sample=1e-3, batch_size=1024, seed=0)
+    examples.steps_multiple = 32                  # before anything reads steps_per_epoch()
+    trainer = examples.training_model(build_skipgram_model(len(vocab), 100))
+    trainer.compile(optimizer=RowAdagrad(0.1), jit_compile=True, steps_per_execution=32)
+    trainer.fit(**examples.fit_arguments(start_epoch=0, epochs=5), callbacks=...)
+    # trainer.core is the course's model, trained; save it alone.
+
+``fit``'s input is the global step number (``fit_inputs``), one a step; the ``trainer`` makes
+that step's examples and computes the masked binary cross-entropy (labels ``[1, 0, ..., 0]``) in
+:meth:`DeviceTraining.compute_loss`; ``RowAdagrad`` updates the core model's tables (sparse rows
+under TensorFlow, dense gradients under JAX). Introduced with issue 18 (examples on the device).
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+from keras import ops
+
+from kw2v.errors import Kw2vError
+
+__all__ = ["DeviceExamples", "DeviceTraining", "ExampleMaker", "hash_bits", "uniform"]
+
+MODELS = ("skipgram", "cbow")
+
+# -- counter-based random numbers ------------------------------------------------------------
+
+_M1, _M2, _GOLDEN = 0x85EBCA6B, 0xC2B2AE35, 0x9E3779B9
+
+
+def _u32(value):
+    """A uint32 tensor: Python ints wrap to 32 bits, tensors are cast."""
+    if isinstance(value, int):
+        return ops.convert_to_tensor(np.uint32(value & 0xFFFFFFFF))
+    return ops.cast(value, "uint32")
+
+
+def _mix(x):
+    """murmur3's 32-bit finaliser: a bijection of uint32 whose every output bit depends on
+    every input bit."""
+    x = ops.bitwise_xor(x, ops.right_shift(x, _u32(16))) * _u32(_M1)
+    x = ops.bitwise_xor(x, ops.right_shift(x, _u32(13))) * _u32(_M2)
+    return ops.bitwise_xor(x, ops.right_shift(x, _u32(16)))
+
+
+def _key(*words):
+    """A uint32 key from a few integers (Python ints or scalar tensors), e.g. (seed, epoch)."""
+    key = _u32(_GOLDEN)
+    for word in words:
+        key = _mix(ops.bitwise_xor(key, _mix(_u32(word) + _u32(_GOLDEN))))
+    return key
+
+
+def hash_bits(key, stream: int, counter):
+    """32 random bits per element of ``counter`` (int tensor): a pure function of
+    (key, stream, counter). Two rounds of :func:`_mix`, so that streams are not shifted
+    copies of one another."""
+    x = _u32(counter) * _u32(_GOLDEN) + _mix(ops.bitwise_xor(key, _u32(stream)))
+    return _mix(ops.bitwise_xor(_mix(x), key))
+
+
+def uniform(key, stream: int, counter):
+    """Floats uniform in [0, 1), 24 bits, one per element of ``counter``."""
+    bits = ops.right_shift(hash_bits(key, stream, counter), _u32(8))
+    return ops.cast(ops.cast(bits, "int32"), "float32") * (1.0 / (1 << 24))
+
+
+def _below(key, stream: int, counter, n):
+    """Integers uniform in ``0 .. n - 1`` (bias below n / 2^31), one per element."""
+    bits = ops.right_shift(hash_bits(key, stream, counter), _u32(1))
+    return ops.mod(ops.cast(bits, "int32"), n)
+
+
+# Streams: one per kind of draw, so no two draws share their random bits.
+_KEEP, _SPAN, _BUCKET, _ALIAS = 1, 2, 3, 4
+
+
+# -- the layer that makes examples ---------------------------------------------------------
+
+
+class ExampleMaker(keras.layers.Layer):
+    """Makes one step's examples from the global step number, with backend-neutral ops.
+
+    Holds the encoded corpus, each token's sentence number and the sampling tables as
+    non-trainable variables, so they live in device memory and are not constants baked into
+    the compiled graph (which would copy a corpus into every compiled program). They are not
+    written by ``save_weights``: they are the data, rebuilt from the corpus, and a checkpoint
+    stays the size of the model. Built by :meth:`DeviceExamples.training_model`.
+
+    ``call(step)`` returns ``(inputs, weight)``: the core model's inputs and one 0/1 weight
+    per example (skip-gram: per pair slot; CBOW: per centre slot).
+    """
+
+    def __init__(
+        self,
+        ids: np.ndarray,
+        sentence_ids: np.ndarray,
+        keep: np.ndarray,
+        threshold: np.ndarray,
+        alias: np.ndarray,
+        *,
+        model: str,
+        window: int,
+        negative: int,
+        block: int,
+        halo: int,
+        steps_per_epoch: int,
+        seed: int,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.model, self.window, self.negative = model, window, negative
+        self.block, self.halo, self.steps_per_epoch, self.seed = block, halo, steps_per_epoch, seed
+        self.size, self.vocab_size = len(ids), len(keep)
+        self.corpus = self._constant("corpus", ids, "int32")
+        self.sentences = self._constant("sentences", sentence_ids, "int32")
+        self.keep = self._constant("keep", keep, "float32")
+        self.threshold = self._constant("threshold", threshold, "float32")
+        self.alias = self._constant("alias", alias, "int32")
+        self.built = True
+
+    def _constant(self, name, array, dtype):
+        array = np.asarray(array, dtype=dtype)
+        return self.add_weight(
+            shape=array.shape,
+            dtype=dtype,
+            initializer=lambda shape, dtype=None: ops.convert_to_tensor(array, dtype),
+            trainable=False,
+            name=name,
+        )
+
+    # The data, not state: rebuilt from the corpus, never checkpointed.
+    def save_own_variables(self, store):
+        pass
+
+    def load_own_variables(self, store):
+        pass
+
+    def offsets(self) -> np.ndarray:
+        """The pair slots' offsets from the centre, ``-window .. -1, 1 .. window``."""
+        w = self.window
+        return np.array([*range(-w, 0), *range(1, w + 1)], np.int32)
+
+    def draws(self, epoch, positions):
+        """Subsampling uniforms and window sizes of the tokens at ``positions`` in ``epoch``.
+
+        Functions of (seed, epoch, position) only: a token gets the same draws in its own
+        block and in a neighbour's halo, and a test can give NumPy's reference the same."""
+        key = _key(self.seed, epoch)
+        return uniform(key, _KEEP, positions), 1 + _below(key, _SPAN, positions, self.window)
+
+    def windows(self, epoch, index):
+        """Block ``index`` of ``epoch``: centre ids (block,), neighbour ids (block, 2w) and
+        which pair slots are real (block, 2w), after subsampling and dynamic windows."""
+        length = self.block + 2 * self.halo
+        positions = index * self.block - self.halo + ops.arange(length, dtype="int32")
+        inside = (positions >= 0) & (positions < self.size)
+        at = ops.clip(positions, 0, self.size - 1)
+        ids, sentences = ops.take(self.corpus, at), ops.take(self.sentences, at)
+        u, spans = self.draws(epoch, positions)
+        kept = inside & (u < ops.take(self.keep, ids))
+        # Compact the kept tokens, in order: token i goes to slot rank(i); dropped ones to a
+        # spare slot at the end. Ranks are unique, so the scatter's sums are plain copies.
+        kept_int = ops.cast(kept, "int32")
+        rank = ops.cumsum(kept_int) - 1
+        slot = ops.where(kept, rank, length)
+        packed = ops.scatter(
+            ops.expand_dims(slot, 1), ops.stack([ids, sentences, spans], axis=1), (length + 1, 3)
+        )
+        n_kept = ops.sum(kept_int)
+        before = ops.sum(kept_int[: self.halo])  # kept tokens of the left halo
+        in_block = ops.sum(kept_int[self.halo : self.halo + self.block])
+        # Centre slot j is the j-th kept token of the block.
+        j = ops.arange(self.block, dtype="int32")
+        centre = before + j
+        has_centre = j < in_block
+        centre_at = ops.minimum(centre, length - 1)
+        centre_ids = ops.take(packed[:, 0], centre_at)
+        offsets = ops.convert_to_tensor(self.offsets())
+        neighbour = centre[:, None] + offsets[None, :]
+        reach = ops.take(packed[:, 2], centre_at)[:, None] >= ops.abs(offsets)[None, :]
+        neighbour_at = ops.clip(neighbour, 0, length - 1)
+        same_sentence = ops.take(packed[:, 1], neighbour_at) == ops.take(
+            packed[:, 1], centre_at
+        )[:, None]
+        real = (
+            has_centre[:, None]
+            & (neighbour >= 0)
+            & (neighbour < n_kept)
+            & same_sentence
+            & reach
+        )
+        return centre_ids, ops.take(packed[:, 0], neighbour_at), real
+
+    def negatives(self, epoch, index, shape):
+        """Noise words of the given shape for block ``index`` of ``epoch``: unigram^0.75 by
+        Walker's alias method (a uniform bucket, then the bucket's word or its alias)."""
+        key = _key(self.seed, epoch, index)
+        count = ops.arange(math.prod(shape), dtype="int32")
+        bucket = _below(key, _BUCKET, count, self.vocab_size)
+        own = uniform(key, _ALIAS, count) < ops.take(self.threshold, bucket)
+        words = ops.where(own, bucket, ops.take(self.alias, bucket))
+        return ops.reshape(words, shape)
+
+    def call(self, step):
+        step = ops.cast(step[0], "int32")  # fit feeds (1,): one global step number
+        epoch, index = step // self.steps_per_epoch, step % self.steps_per_epoch
+        centres, neighbours, real = self.windows(epoch, index)
+        k = self.negative
+        if self.model == "skipgram":
+            n = self.block * 2 * self.window
+            target = ops.reshape(ops.broadcast_to(centres[:, None], neighbours.shape), (n,))
+            noise = self.negatives(epoch, index, (n, k))
+            context = ops.concatenate([ops.reshape(neighbours, (n, 1)), noise], axis=1)
+            return {"target": target, "context": context}, ops.reshape(real, (n,))
+        # CBOW: the window's words predict the centre; padding 0 is left out of the mean.
+        context = ops.where(real, neighbours, 0)
+        has_context = ops.any(real, axis=1)
+        # A row with no word at all would average nothing (0 / 0 = NaN, and a NaN gradient
+        # even at weight 0): it gets word 1 in its first slot, and weight 0.
+        first = ops.where(has_context, context[:, 0], 1)
+        context = ops.concatenate([first[:, None], context[:, 1:]], axis=1)
+        noise = self.negatives(epoch, index, (self.block, k))
+        target = ops.concatenate([centres[:, None], noise], axis=1)
+        return {"context": context, "target": target}, has_context
+
+
+# -- the training model ----------------------------------------------------------------------
+
+
+class DeviceTraining(keras.Model):
+    """Trains a kw2v model on examples made inside the step: ``fit``'s input is the step number.
+
+    ``call`` makes the step's examples (:class:`ExampleMaker`) and runs the course's model,
+    :attr:`core`, on them; :meth:`compute_loss` is binary cross-entropy against labels
+    ``[1, 0, ..., 0]``, averaged over the real examples only. ``fit`` is the training loop and
+    the optimizer (``RowAdagrad``) updates :attr:`core`'s tables; save :attr:`core` alone.
+    """
+
+    def __init__(self, core: keras.Model, maker: ExampleMaker, **kwargs):
+        super().__init__(**kwargs)
+        self.core, self.maker = core, maker
+
+    def call(self, step):
+        inputs, weight = self.maker(step)
+        return self.core(inputs), weight
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """Mean binary cross-entropy of the real examples; every backend's ``train_step``
+        calls this, so the loss is written once."""
+        probabilities, weight = y_pred
+        labels = ops.concatenate(
+            [ops.ones_like(probabilities[:, :1]), ops.zeros_like(probabilities[:, 1:])], axis=1
+        )
+        per_example = keras.losses.binary_crossentropy(labels, probabilities)
+        weight = ops.cast(weight, per_example.dtype)
+        return ops.sum(per_example * weight) / ops.maximum(ops.sum(weight), 1.0)
+
+
+# -- what the coordinator uses ---------------------------------------------------------------
+
+
+class DeviceExamples:
+    """The corpus and options of examples made on the device, and the ``fit`` that uses them.
+
+    Parameters
+    ----------
+    ids : ndarray of int32
+        The encoded corpus (:func:`kw2v.encode_corpus`; a memmap is read once).
+    counts : ndarray of int
+        ``Vocabulary.counts``: subsampling and the noise distribution.
+    sentence_starts : ndarray of int, optional
+        Token offsets where sentences start; windows do not cross them.
+    model : "skipgram" or "cbow"
+    window, negative, sample : int, int, float
+        word2vec's ``-window``, ``-negative`` (at least 1: negative sampling only) and
+        ``-sample``.
+    batch_size : int
+        Examples per step on average, as ``train --batch-size`` counts them: (target, context)
+        pairs for skip-gram, centre words for CBOW. A step covers about
+        ``batch_size / (examples per token)`` corpus positions.
+    halo : int, optional
+        Positions read past each side of a block, so that windows at its edges count the kept
+        words beyond it; default ``4 * window``.
+    seed : int
+    noise_power : float
+
+    Attributes
+    ----------
+    steps_multiple : int
+        :meth:`steps_per_epoch` is rounded up to a multiple of this: set it to
+        ``steps_per_execution`` (Keras runs whole executions) before building the model.
+
+    Raises
+    ------
+    Kw2vError
+        The host pipeline's one-line errors for bad options and corpora too small to train,
+        and ``negative`` below 1.
+    """
+
+    def __init__(
+        self,
+        ids: np.ndarray,
+        counts: np.ndarray,
+        *,
+        sentence_starts: np.ndarray | None = None,
+        model: str = "skipgram",
+        window: int = 5,
+        negative: int = 5,
+        sample: float = 1e-3,
+        batch_size: int = 1024,
+        halo: int | None = None,
+        seed: int = 0,
+        noise_power: float = 0.75,
+    ):
+        if model not in MODELS:
+            raise Kw2vError(f"examples on the device: model must be one of {MODELS}, got {model}")
+        if negative < 1:
+            raise Kw2vError(
+                f"examples on the device use negative sampling: --negative must be at least 1, "
+                f"got {negative} (hierarchical softmax: use --examples host)"
+            )
+        if halo is not None and halo < 0:
+            raise Kw2vError(f"halo must be >= 0, got {halo}")
+        # The host pipeline checks the options and the corpus with the same messages, and
+        # holds the subsampling and noise tables and the expected number of examples.
+        if model == "skipgram":
+            from kw2v.pipeline import SkipGramPipeline as Host
+        else:
+            from kw2v.cbow import CBOWPipeline as Host
+        self.host = Host(
+            ids, counts, sentence_starts=sentence_starts, window=window, negative=negative,
+            sample=sample, batch_size=batch_size, seed=seed, noise_power=noise_power,
+        )  # fmt: skip
+        self.model, self.window, self.negative, self.seed = model, window, negative, seed
+        self.batch_size = batch_size
+        self.halo = 4 * window if halo is None else halo
+        self.steps_multiple = 1
+
+    @property
+    def size(self) -> int:
+        """Corpus tokens."""
+        return len(self.host.ids)
+
+    def expected_examples(self) -> float:
+        """Expected examples an epoch: skip-gram's pairs or CBOW's centre words."""
+        return self.host.expected_examples()
+
+    def kept_fraction(self) -> float:
+        """Expected fraction of the corpus tokens that survive subsampling."""
+        return self.host.kept_fraction()
+
+    def check_examples(self) -> None:
+        """Refuse a corpus that makes less than one example an epoch (the host's message)."""
+        self.host.check_examples()
+
+    def steps_per_epoch(self) -> int:
+        """Steps of one pass over the corpus, a multiple of :attr:`steps_multiple`."""
+        per_token = self.expected_examples() / self.size
+        centres = max(1, round(self.batch_size / max(per_token, 1e-9)))
+        steps = -(-self.size // centres)
+        return -(-steps // self.steps_multiple) * self.steps_multiple
+
+    def block(self) -> int:
+        """Corpus positions a step covers: the corpus split evenly over the steps."""
+        return -(-self.size // self.steps_per_epoch())
+
+    def sentence_ids(self) -> np.ndarray:
+        """Each token's sentence number (int32)."""
+        return (
+            np.searchsorted(self.host.starts, np.arange(self.size), side="right").astype(np.int32)
+            - 1
+        )
+
+    def maker(self) -> ExampleMaker:
+        """The layer that makes a step's examples, its variables made in the current scope."""
+        return ExampleMaker(
+            np.asarray(self.host.ids, dtype=np.int32),
+            self.sentence_ids(),
+            self.host.keep,
+            self.host.noise.threshold,
+            self.host.noise.alias,
+            model=self.model,
+            window=self.window,
+            negative=self.negative,
+            block=self.block(),
+            halo=self.halo,
+            steps_per_epoch=self.steps_per_epoch(),
+            seed=self.seed,
+            name="examples",
+        )
+
+    def training_model(self, core: keras.Model) -> DeviceTraining:
+        """``core`` (:func:`kw2v.build_skipgram_model` or :func:`kw2v.build_cbow_model`)
+        wrapped to train on examples made in the step; compile it, then ``fit`` with
+        :meth:`fit_arguments`."""
+        return DeviceTraining(core, self.maker(), name=f"{core.name}_on_device")
+
+    def fit_inputs(self, start_epoch: int, epochs: int) -> np.ndarray:
+        """The global step numbers of epochs ``start_epoch .. epochs - 1``: ``fit``'s ``x``."""
+        steps = self.steps_per_epoch()
+        return np.arange(start_epoch * steps, epochs * steps, dtype=np.int32)
+
+    def fit_arguments(self, start_epoch: int, epochs: int) -> dict:
+        """``fit``'s data arguments: one step number a step, in order, an epoch a pass."""
+        return dict(
+            x=self.fit_inputs(start_epoch, epochs),
+            batch_size=1,
+            epochs=epochs,
+            initial_epoch=start_epoch,
+            steps_per_epoch=self.steps_per_epoch(),
+            shuffle=False,
+        )
