@@ -1,0 +1,354 @@
+"""Examples made inside the training step (kw2v.device_examples), on every Keras backend.
+
+Every test here but the last is backend-neutral; the last runs them all again under
+``KERAS_BACKEND=jax`` in an environment without TensorFlow (``.venv-jax``, built once).
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+from scipy import stats
+
+from kw2v.device_examples import DeviceExamples, hash_bits
+from kw2v.model import build_skipgram_model, word_tables
+from kw2v.optimizers import RowAdagrad
+from kw2v.pairs import window_pairs
+from kw2v.sampling import noise_distribution
+
+REPO = Path(__file__).resolve().parents[1]
+BACKEND = keras.backend.backend()
+
+
+def build_core(model, vocab_size, dim=16):
+    from kw2v.cbow import build_cbow_model
+
+    build = build_skipgram_model if model == "skipgram" else build_cbow_model
+    return build(vocab_size, dim)
+
+
+class FixedDraws:
+    """A stand-in for ``numpy.random.Generator`` that hands out given draws, so the NumPy
+    reference makes its examples from the very random numbers the device used."""
+
+    def __init__(self, uniforms, spans):
+        self.uniforms, self.spans = uniforms, spans
+
+    def random(self, n):
+        assert n == len(self.uniforms)
+        return self.uniforms
+
+    def integers(self, low, high, size):
+        assert size == len(self.spans) and self.spans.min() >= low and self.spans.max() < high
+        return self.spans
+
+
+def unique_word_corpus(n=900, seed=0):
+    """Word ``i + 1`` at position ``i``: an id pair names a position pair. Counts vary so that
+    subsampling keeps each word with its own probability; sentences of 1 to 30 words."""
+    rng = np.random.default_rng(seed)
+    ids = np.arange(1, n + 1, dtype=np.int32)
+    counts = np.concatenate([[0], rng.integers(1, 400, n)])
+    starts = np.unique(np.concatenate([[0], rng.integers(1, n, n // 12)]))
+    return ids, counts, starts
+
+
+def reference_and_device(model, halo, epoch=1):
+    """The NumPy reference's examples over the whole corpus and the device's, block by block,
+    from the same draws; as sorted rows."""
+    from kw2v.cbow import cbow_windows
+
+    ids, counts, starts = unique_word_corpus()
+    ex = DeviceExamples(
+        ids, counts, sentence_starts=starts, model=model, window=4, sample=1e-4,
+        batch_size=60, halo=halo, seed=3,
+    )  # fmt: skip
+    maker = ex.maker()
+    u, spans = (keras.ops.convert_to_numpy(a) for a in maker.draws(epoch, np.arange(len(ids))))
+    keep = keras.ops.convert_to_numpy(maker.keep).astype(np.float64)  # the device's float32
+    kept = u < keep[ids]
+    assert 0.3 < kept.mean() < 0.9  # subsampling really drops words here
+    draws = FixedDraws(u.astype(np.float64), spans[kept])
+    sentence_ids = ex.sentence_ids()
+    if model == "skipgram":
+        t, c = window_pairs(ids, 4, draws, keep=keep, sentence_ids=sentence_ids)
+        reference = np.stack([t, c], axis=1)
+    else:
+        contexts, centres = cbow_windows(ids, 4, draws, keep=keep, sentence_ids=sentence_ids)
+        reference = np.concatenate([centres[:, None], contexts], axis=1)
+    made = []
+    for index in range(ex.steps_per_epoch()):
+        centres, neighbours, real = (
+            keras.ops.convert_to_numpy(a) for a in maker.windows(epoch, index)
+        )
+        if model == "skipgram":
+            rows, cols = np.nonzero(real)
+            made.append(np.stack([centres[rows], neighbours[rows, cols]], axis=1))
+        else:
+            some = real.any(axis=1)
+            made.append(
+                np.concatenate([centres[some, None], np.where(real, neighbours, 0)[some]], 1)
+            )
+    made = np.concatenate(made)
+    order = lambda a: a[np.lexsort(a.T[::-1])]  # noqa: E731
+    return order(reference), order(made), ex
+
+
+@pytest.mark.parametrize("model", ["skipgram", "cbow"])
+def test_examples_equal_numpy_reference_given_same_draws(model):
+    reference, made, ex = reference_and_device(model, halo=40)
+    assert ex.steps_per_epoch() > 5  # many block edges
+    assert len(made) > 300
+    np.testing.assert_array_equal(made, reference)
+
+
+def test_short_halo_only_loses_pairs_at_block_edges():
+    """With a halo of one position, windows at block edges miss kept words past it: the
+    device's pairs are a subset of the reference's, and every missing one reaches across an
+    edge. (The default halo, 4 windows, gives the exact pairs: the test above.)"""
+    reference, made, ex = reference_and_device("skipgram", halo=1)
+    ref_set, made_set = set(map(tuple, reference)), set(map(tuple, made))
+    assert made_set < ref_set
+    block = ex.block()
+    for target, context in ref_set - made_set:
+        i, j = target - 1, context - 1  # positions
+        assert i // block != j // block or min(i % block, j % block) < 4 or (
+            max(i % block, j % block) >= block - 4
+        )
+
+
+def numpy_hash(key, stream, counter):
+    """The murmur3-finaliser hash of kw2v.device_examples, in NumPy: a known answer."""
+
+    def mix(x):
+        x = x ^ (x >> np.uint32(16))
+        x = x * np.uint32(0x85EBCA6B)
+        x = x ^ (x >> np.uint32(13))
+        x = x * np.uint32(0xC2B2AE35)
+        return x ^ (x >> np.uint32(16))
+
+    with np.errstate(over="ignore"):
+        key = np.uint32(key)
+        x = counter.astype(np.uint32) * np.uint32(0x9E3779B9) + mix(key ^ np.uint32(stream))
+        return mix(mix(x) ^ key)
+
+
+def test_hash_is_the_same_on_every_backend():
+    """The random bits are a known function of (key, stream, counter): uint32 arithmetic
+    wraps the same way under TensorFlow and JAX, so both backends draw the same examples."""
+    counter = np.arange(-5, 2000, dtype=np.int32)
+    key = keras.ops.convert_to_tensor(np.uint32(0xDEADBEEF))
+    got = keras.ops.convert_to_numpy(hash_bits(key, 3, counter))
+    np.testing.assert_array_equal(got, numpy_hash(0xDEADBEEF, 3, counter))
+
+
+def zipf_examples(**options):
+    rng = np.random.default_rng(0)
+    counts = np.concatenate([[0], (5000 / np.arange(1, 41)).astype(int)])
+    ids = rng.choice(41, size=4000, p=counts / counts.sum()).astype(np.int32)
+    return DeviceExamples(ids, counts, **options), counts
+
+
+def test_negatives_follow_unigram_to_the_three_quarters():
+    ex, counts = zipf_examples()
+    maker = ex.maker()
+    draws = np.concatenate(
+        [keras.ops.convert_to_numpy(maker.negatives(0, i, (50_000,))) for i in range(4)]
+    )
+    assert draws.min() >= 1  # never index 0, the padding
+    expected = noise_distribution(counts)[1:] * len(draws)
+    observed = np.bincount(draws, minlength=len(counts))[1:]
+    assert stats.chisquare(observed, expected).pvalue > 1e-3
+    uniform_counts = np.full(40, len(draws) / 40)  # and it can tell a wrong distribution
+    assert stats.chisquare(observed, uniform_counts).pvalue < 1e-6
+
+
+def test_window_sizes_and_keeps_follow_their_distributions():
+    ex, counts = zipf_examples(window=5, sample=1e-2)
+    maker = ex.maker()
+    positions = np.arange(len(ex.host.ids))
+    u, spans = (keras.ops.convert_to_numpy(a) for a in maker.draws(2, positions))
+    assert stats.chisquare(np.bincount(spans)[1:]).pvalue > 1e-3  # uniform over 1..5
+    assert stats.kstest(u, "uniform").pvalue > 1e-3
+
+
+def step_examples(ex, step):
+    maker = ex.maker()
+    inputs, weight = maker(np.array([step], np.int32))
+    return {k: keras.ops.convert_to_numpy(v) for k, v in inputs.items()}, keras.ops.convert_to_numpy(weight)
+
+
+def test_same_seed_same_examples_other_epoch_or_seed_other_examples():
+    ex, _ = zipf_examples(seed=5)
+    spe = ex.steps_per_epoch()
+    first, weight = step_examples(ex, 1)
+    again, weight_again = step_examples(zipf_examples(seed=5)[0], 1)
+    for name in first:
+        np.testing.assert_array_equal(first[name], again[name])
+    np.testing.assert_array_equal(weight, weight_again)
+    next_epoch, _ = step_examples(ex, 1 + spe)  # the same block, one epoch later
+    other_seed, _ = step_examples(zipf_examples(seed=6)[0], 1)
+    for other in (next_epoch, other_seed):
+        assert not np.array_equal(first["context"], other["context"])
+
+
+def planted_corpus(seed=0, sentences=600, length=8):
+    """Two groups of 10 words; a sentence takes its words from one group only."""
+    rng = np.random.default_rng(seed)
+    group = rng.integers(2, size=sentences)
+    ids = (1 + 10 * group[:, None] + rng.integers(10, size=(sentences, length))).reshape(-1)
+    counts = np.bincount(ids, minlength=21)
+    return ids.astype(np.int32), counts, np.arange(0, sentences * length, length)
+
+
+def trainer_for(ex, model, learning_rate=0.1):
+    trainer = ex.training_model(build_core(model, 21))
+    trainer.compile(optimizer=RowAdagrad(learning_rate), jit_compile=True, steps_per_execution=4)
+    return trainer
+
+
+def device_examples(model, **options):
+    ids, counts, starts = planted_corpus()
+    ex = DeviceExamples(
+        ids, counts, sentence_starts=starts, model=model, sample=0, window=3,
+        batch_size=256 if model == "skipgram" else 64, seed=1, **options,
+    )  # fmt: skip
+    ex.steps_multiple = 4
+    return ex
+
+
+@pytest.mark.parametrize("model", ["skipgram", "cbow"])
+def test_training_recovers_planted_groups(model):
+    ex = device_examples(model)
+    trainer = trainer_for(ex, model)
+    history = trainer.fit(**ex.fit_arguments(0, 4), verbose=0).history
+    assert history["loss"][-1] < history["loss"][0]
+    vectors = word_tables(trainer.core)[1:]
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    cosine = unit @ unit.T
+    same = np.equal.outer(np.arange(20) // 10, np.arange(20) // 10)
+    within = cosine[same & ~np.eye(20, dtype=bool)].mean()
+    across = cosine[~same].mean()
+    assert within > across + 0.3, (within, across)
+
+
+def optimizer_state(trainer):
+    return [keras.ops.convert_to_numpy(v) for v in trainer.optimizer.variables]
+
+
+@pytest.mark.parametrize("model", ["skipgram", "cbow"])
+def test_resumed_run_equals_uninterrupted(model):
+    ex = device_examples(model)
+    whole = trainer_for(ex, model)
+    whole.fit(**ex.fit_arguments(0, 3), verbose=0)
+
+    first = trainer_for(ex, model)
+    first.fit(**ex.fit_arguments(0, 2), verbose=0)
+    weights, state = first.core.get_weights(), optimizer_state(first)
+    resumed = trainer_for(ex, model)  # a new process would build it afresh
+    resumed.optimizer.build(resumed.trainable_variables)
+    resumed.core.set_weights(weights)
+    for variable, value in zip(resumed.optimizer.variables, state, strict=True):
+        variable.assign(value)
+    resumed.fit(**ex.fit_arguments(2, 3), verbose=0)
+    for a, b in zip(whole.core.get_weights(), resumed.core.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    # and the state really moved on in epoch 3
+    assert not np.allclose(weights[0], resumed.core.get_weights()[0])
+
+
+def test_refuses_what_it_cannot_do_with_the_host_messages():
+    from kw2v.errors import Kw2vError
+
+    ids, counts, starts = planted_corpus()
+    with pytest.raises(Kw2vError, match="negative sampling"):
+        DeviceExamples(ids, counts, negative=0)
+    with pytest.raises(Kw2vError, match="window must be at least 1"):
+        DeviceExamples(ids, counts, window=0)
+    with pytest.raises(Kw2vError, match="at least 2 are needed"):
+        DeviceExamples(ids[:1], counts)
+
+
+# -- the same tests under JAX, in an environment without TensorFlow ---------------------------
+
+JAX_VENV = REPO / ".venv-jax"
+#: What the JAX environment installs besides kw2v (with --no-deps: its pyproject requires
+#: TensorFlow): JAX's CPU wheels, and the learner pins of requirements*.txt but TensorFlow's.
+JAX_PINS = ("jax==0.10.2", "jaxlib==0.10.2")
+_FROM_REQUIREMENTS = {
+    "keras", "numpy", "scipy", "gensim", "matplotlib", "scikit-learn", "adjusttext", "pytest",
+}  # fmt: skip
+
+
+def jax_requirements() -> list[str]:
+    pins = list(JAX_PINS)
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for line in (REPO / name).read_text().splitlines():
+            pin = line.split("#")[0].strip()
+            if pin.split("==")[0].lower() in _FROM_REQUIREMENTS:
+                pins.append(pin)
+    return pins
+
+
+def _jax_venv_ready(python: Path) -> bool:
+    check = "import jax, keras, pytest, kw2v; print(kw2v.__file__)"
+    if not python.exists():
+        return False
+    done = subprocess.run([python, "-c", check], capture_output=True, text=True)
+    return done.returncode == 0 and Path(done.stdout.strip()).is_relative_to(REPO)
+
+
+@pytest.fixture(scope="session")
+def jax_python():
+    """The Python of ``.venv-jax``: JAX's CPU wheels, Keras, kw2v, no TensorFlow. Built once
+    (about 35 s from a warm pip cache), then reused. Skipped with one line if it cannot be
+    built outside CI; under CI it must build."""
+    python = JAX_VENV / "bin" / "python"
+    if _jax_venv_ready(python):
+        return python
+    start = time.perf_counter()
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    steps = [
+        [sys.executable, "-m", "venv", "--clear", str(JAX_VENV)],
+        [*pip, *jax_requirements()],
+        [*pip, "--no-deps", "-e", str(REPO)],
+    ]
+    for step in steps:
+        done = subprocess.run(step, capture_output=True, text=True)
+        if done.returncode:
+            why = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            message = f"cannot build {JAX_VENV.name} ({' '.join(step[:4])} ...): {why}"
+            if os.environ.get("CI") == "true":
+                pytest.fail(message)
+            pytest.skip(message)
+    print(f"built {JAX_VENV.name} in {time.perf_counter() - start:.0f} s")
+    return python
+
+
+def test_under_jax_without_tensorflow(jax_python):
+    """Every test above, again under KERAS_BACKEND=jax, where TensorFlow cannot be imported."""
+    no_tf = subprocess.run(
+        [jax_python, "-c", "import tensorflow"], capture_output=True, text=True
+    )
+    assert no_tf.returncode != 0 and "No module named 'tensorflow'" in no_tf.stderr
+    env = {**os.environ, "KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu"}
+    done = subprocess.run(
+        [jax_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__, "-k",
+         "not under_jax_without_tensorflow"],
+        capture_output=True, text=True, env=env, cwd=REPO,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout and "skipped" not in done.stdout.splitlines()[-1]
+
+
+def test_runs_on_the_backend_it_says():
+    """Under the JAX run above this asserts JAX really was the backend, and no TensorFlow."""
+    if os.environ.get("KERAS_BACKEND") == "jax":
+        assert BACKEND == "jax" and "tensorflow" not in sys.modules
+    else:
+        assert BACKEND == "tensorflow"
