@@ -128,8 +128,9 @@ class ExampleMaker(keras.layers.Layer):
     written by ``save_weights``: they are the data, rebuilt from the corpus, and a checkpoint
     stays the size of the model. Built by :meth:`DeviceExamples.training_model`.
 
-    ``call(step)`` returns ``(inputs, weight)``: the core model's inputs and one 0/1 weight
-    per example (skip-gram: per pair slot; CBOW: per centre slot).
+    ``call(step)`` returns ``(inputs, weight, dropped)``: the core model's inputs, one 0/1
+    weight per example slot (skip-gram: a pair; CBOW: a centre word), and how many examples
+    did not fit in ``slots`` (see :func:`_compact`; always 0 with ``slots=None``).
     """
 
     def __init__(
@@ -147,9 +148,11 @@ class ExampleMaker(keras.layers.Layer):
         halo: int,
         steps_per_epoch: int,
         seed: int,
+        slots: int | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.slots = slots
         self.model, self.window, self.negative = model, window, negative
         self.block, self.halo, self.steps_per_epoch, self.seed = block, halo, steps_per_epoch, seed
         self.size, self.vocab_size = len(ids), len(keep)
@@ -221,16 +224,10 @@ class ExampleMaker(keras.layers.Layer):
         neighbour = centre[:, None] + offsets[None, :]
         reach = ops.take(packed[:, 2], centre_at)[:, None] >= ops.abs(offsets)[None, :]
         neighbour_at = ops.clip(neighbour, 0, length - 1)
-        same_sentence = ops.take(packed[:, 1], neighbour_at) == ops.take(
-            packed[:, 1], centre_at
-        )[:, None]
-        real = (
-            has_centre[:, None]
-            & (neighbour >= 0)
-            & (neighbour < n_kept)
-            & same_sentence
-            & reach
+        same_sentence = (
+            ops.take(packed[:, 1], neighbour_at) == ops.take(packed[:, 1], centre_at)[:, None]
         )
+        real = has_centre[:, None] & (neighbour >= 0) & (neighbour < n_kept) & same_sentence & reach
         return centre_ids, ops.take(packed[:, 0], neighbour_at), real
 
     def negatives(self, epoch, index, shape):
@@ -247,23 +244,43 @@ class ExampleMaker(keras.layers.Layer):
         step = ops.cast(step[0], "int32")  # fit feeds (1,): one global step number
         epoch, index = step // self.steps_per_epoch, step % self.steps_per_epoch
         centres, neighbours, real = self.windows(epoch, index)
-        k = self.negative
         if self.model == "skipgram":
             n = self.block * 2 * self.window
             target = ops.reshape(ops.broadcast_to(centres[:, None], neighbours.shape), (n,))
-            noise = self.negatives(epoch, index, (n, k))
-            context = ops.concatenate([ops.reshape(neighbours, (n, 1)), noise], axis=1)
-            return {"target": target, "context": context}, ops.reshape(real, (n,))
+            rows = ops.stack([target, ops.reshape(neighbours, (n,))], axis=1)
+            rows, weight, dropped = _compact(rows, ops.reshape(real, (n,)), self.slots)
+            noise = self.negatives(epoch, index, (rows.shape[0], self.negative))
+            context = ops.concatenate([rows[:, 1:], noise], axis=1)
+            return {"target": rows[:, 0], "context": context}, weight, dropped
         # CBOW: the window's words predict the centre; padding 0 is left out of the mean.
-        context = ops.where(real, neighbours, 0)
-        has_context = ops.any(real, axis=1)
+        rows = ops.concatenate([centres[:, None], ops.where(real, neighbours, 0)], axis=1)
+        rows, weight, dropped = _compact(rows, ops.any(real, axis=1), self.slots)
+        context = rows[:, 1:]
         # A row with no word at all would average nothing (0 / 0 = NaN, and a NaN gradient
         # even at weight 0): it gets word 1 in its first slot, and weight 0.
-        first = ops.where(has_context, context[:, 0], 1)
+        first = ops.where(ops.any(context > 0, axis=1), context[:, 0], 1)
         context = ops.concatenate([first[:, None], context[:, 1:]], axis=1)
-        noise = self.negatives(epoch, index, (self.block, k))
-        target = ops.concatenate([centres[:, None], noise], axis=1)
-        return {"context": context, "target": target}, has_context
+        noise = self.negatives(epoch, index, (rows.shape[0], self.negative))
+        target = ops.concatenate([rows[:, :1], noise], axis=1)
+        return {"context": context, "target": target}, weight, dropped
+
+
+def _compact(rows, real, slots):
+    """The ``real`` rows first, in order, in ``slots`` rows: (rows, weight, dropped).
+
+    ``slots=None`` keeps every row where it is (the real ones weighted 1): exact, but the
+    model then also scores the empty slots. Fewer slots than rows packs the real rows and
+    drops those past ``slots`` (``dropped`` counts them), so a step scores fewer empty slots.
+    """
+    if slots is None or slots >= rows.shape[0]:
+        return rows, real, ops.convert_to_tensor(0, "int32")
+    real_int = ops.cast(real, "int32")
+    rank = ops.cumsum(real_int) - 1
+    slot = ops.where(real & (rank < slots), rank, slots)  # the others to a spare row
+    packed = ops.scatter(ops.expand_dims(slot, 1), rows, (slots + 1, rows.shape[1]))[:slots]
+    count = ops.sum(real_int)
+    weight = ops.arange(slots, dtype="int32") < count
+    return packed, weight, ops.maximum(count - slots, 0)
 
 
 # -- the training model ----------------------------------------------------------------------
@@ -281,15 +298,18 @@ class DeviceTraining(keras.Model):
     def __init__(self, core: keras.Model, maker: ExampleMaker, **kwargs):
         super().__init__(**kwargs)
         self.core, self.maker = core, maker
+        # Examples left out because a step had more than its slots (0 with slots=None).
+        self.dropped = keras.metrics.Sum(name="dropped", dtype="int32")
 
     def call(self, step):
-        inputs, weight = self.maker(step)
-        return self.core(inputs), weight
+        inputs, weight, dropped = self.maker(step)
+        return self.core(inputs), weight, dropped
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Mean binary cross-entropy of the real examples; every backend's ``train_step``
         calls this, so the loss is written once."""
-        probabilities, weight = y_pred
+        probabilities, weight, dropped = y_pred
+        self.dropped.update_state(dropped)
         labels = ops.concatenate(
             [ops.ones_like(probabilities[:, :1]), ops.zeros_like(probabilities[:, 1:])], axis=1
         )
@@ -323,6 +343,14 @@ class DeviceExamples:
     halo : int, optional
         Positions read past each side of a block, so that windows at its edges count the kept
         words beyond it; default ``4 * window``.
+    capacity : float, optional
+        Example slots a step scores, as a multiple of the examples it makes on average.
+        None (default): a slot for every possible example, exact, but on wiki-sample only 46%
+        of skip-gram's slots are real (subsampling and the dynamic window empty the rest),
+        and the model scores them all. 1.5: the real examples are packed into 1.5 times the
+        mean, about 1.5 times fewer rows; a step with more than that drops the rest (counted
+        in ``fit``'s ``dropped`` metric; none on wiki-sample, where the fullest step of an
+        epoch made 1.3 times the mean).
     seed : int
     noise_power : float
 
@@ -351,6 +379,7 @@ class DeviceExamples:
         sample: float = 1e-3,
         batch_size: int = 1024,
         halo: int | None = None,
+        capacity: float | None = None,
         seed: int = 0,
         noise_power: float = 0.75,
     ):
@@ -363,6 +392,10 @@ class DeviceExamples:
             )
         if halo is not None and halo < 0:
             raise Kw2vError(f"halo must be >= 0, got {halo}")
+        if capacity is not None and capacity <= 0:
+            raise Kw2vError(
+                f"capacity must be above 0 (None: room for every example), got {capacity}"
+            )
         # The host pipeline checks the options and the corpus with the same messages, and
         # holds the subsampling and noise tables and the expected number of examples.
         if model == "skipgram":
@@ -376,6 +409,7 @@ class DeviceExamples:
         self.model, self.window, self.negative, self.seed = model, window, negative, seed
         self.batch_size = batch_size
         self.halo = 4 * window if halo is None else halo
+        self.capacity = capacity
         self.steps_multiple = 1
 
     @property
@@ -406,6 +440,13 @@ class DeviceExamples:
         """Corpus positions a step covers: the corpus split evenly over the steps."""
         return -(-self.size // self.steps_per_epoch())
 
+    def slots(self) -> int | None:
+        """Example slots a step scores (None: every possible one; see ``capacity``)."""
+        if self.capacity is None:
+            return None
+        mean = self.expected_examples() / self.steps_per_epoch()
+        return max(1, math.ceil(self.capacity * mean))
+
     def sentence_ids(self) -> np.ndarray:
         """Each token's sentence number (int32)."""
         return (
@@ -428,6 +469,7 @@ class DeviceExamples:
             halo=self.halo,
             steps_per_epoch=self.steps_per_epoch(),
             seed=self.seed,
+            slots=self.slots(),
             name="examples",
         )
 

@@ -117,8 +117,10 @@ def test_short_halo_only_loses_pairs_at_block_edges():
     block = ex.block()
     for target, context in ref_set - made_set:
         i, j = target - 1, context - 1  # positions
-        assert i // block != j // block or min(i % block, j % block) < 4 or (
-            max(i % block, j % block) >= block - 4
+        assert (
+            i // block != j // block
+            or min(i % block, j % block) < 4
+            or (max(i % block, j % block) >= block - 4)
         )
 
 
@@ -179,8 +181,10 @@ def test_window_sizes_and_keeps_follow_their_distributions():
 
 def step_examples(ex, step):
     maker = ex.maker()
-    inputs, weight = maker(np.array([step], np.int32))
-    return {k: keras.ops.convert_to_numpy(v) for k, v in inputs.items()}, keras.ops.convert_to_numpy(weight)
+    inputs, weight, _ = maker(np.array([step], np.int32))
+    return {
+        k: keras.ops.convert_to_numpy(v) for k, v in inputs.items()
+    }, keras.ops.convert_to_numpy(weight)
 
 
 def test_same_seed_same_examples_other_epoch_or_seed_other_examples():
@@ -195,6 +199,31 @@ def test_same_seed_same_examples_other_epoch_or_seed_other_examples():
     other_seed, _ = step_examples(zipf_examples(seed=6)[0], 1)
     for other in (next_epoch, other_seed):
         assert not np.array_equal(first["context"], other["context"])
+
+
+@pytest.mark.parametrize("model", ["skipgram", "cbow"])
+def test_capacity_packs_the_same_examples_and_counts_what_it_drops(model):
+    ids, counts, starts = unique_word_corpus()
+    options = dict(sentence_starts=starts, model=model, window=4, sample=1e-4, batch_size=60)
+    exact = DeviceExamples(ids, counts, **options)
+    most = max(step_examples(exact, step)[1].sum() for step in range(3))
+    mean = exact.expected_examples() / exact.steps_per_epoch()
+    packed = DeviceExamples(ids, counts, capacity=most / mean, **options)  # room for all
+    tight = DeviceExamples(ids, counts, capacity=0.5, **options)
+    assert packed.slots() < len(step_examples(exact, 0)[1])  # fewer rows to score
+    predicted = "context" if model == "skipgram" else "target"
+    for step in range(3):
+        (x, w), (px, pw) = step_examples(exact, step), step_examples(packed, step)
+        real = w.astype(bool)
+        assert pw.sum() == real.sum() and pw[: real.sum()].all()  # the real rows first
+        for name in x:  # the same examples in the same order (negatives aside)
+            keep = x[name][real] if name != predicted else x[name][real][:, :1]
+            got = px[name][: real.sum()] if name != predicted else px[name][: real.sum(), :1]
+            np.testing.assert_array_equal(got, keep)
+        maker = tight.maker()
+        _, tw, dropped = maker(np.array([step], np.int32))
+        assert int(dropped) == real.sum() - tight.slots() > 0
+        assert keras.ops.convert_to_numpy(tw).all()
 
 
 def planted_corpus(seed=0, sentences=600, length=8):
@@ -222,12 +251,13 @@ def device_examples(model, **options):
     return ex
 
 
-@pytest.mark.parametrize("model", ["skipgram", "cbow"])
-def test_training_recovers_planted_groups(model):
-    ex = device_examples(model)
+@pytest.mark.parametrize(("model", "capacity"), [("skipgram", None), ("cbow", 1.5)])
+def test_training_recovers_planted_groups(model, capacity):
+    ex = device_examples(model, capacity=capacity)
     trainer = trainer_for(ex, model)
     history = trainer.fit(**ex.fit_arguments(0, 4), verbose=0).history
     assert history["loss"][-1] < history["loss"][0]
+    assert history["dropped"] == [0] * 4
     vectors = word_tables(trainer.core)[1:]
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     cosine = unit @ unit.T
@@ -332,9 +362,7 @@ def jax_python():
 
 def test_under_jax_without_tensorflow(jax_python):
     """Every test above, again under KERAS_BACKEND=jax, where TensorFlow cannot be imported."""
-    no_tf = subprocess.run(
-        [jax_python, "-c", "import tensorflow"], capture_output=True, text=True
-    )
+    no_tf = subprocess.run([jax_python, "-c", "import tensorflow"], capture_output=True, text=True)
     assert no_tf.returncode != 0 and "No module named 'tensorflow'" in no_tf.stderr
     env = {**os.environ, "KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu"}
     done = subprocess.run(
