@@ -20,13 +20,16 @@ size, are functions of (seed, epoch, corpus position), so a halo token gets the 
 gets in its own block: the pairs are exactly those of :func:`kw2v.window_pairs` over the whole
 corpus with the same draws, except near a block edge where fewer than ``window`` tokens of the
 halo survive subsampling inside the same sentence; then the centre misses the neighbours past
-the halo (never gets a wrong one). The default halo, ``4 * window`` positions, loses
-EDGE_LOSS of the pairs on wiki-sample (measured by ``tests/test_device_examples.py``).
+the halo (never gets a wrong one). Measured over one epoch of wiki-sample (1,887,035 pairs,
+blocks of 224 positions) against a halo as long as a block: a halo of ``window`` positions
+lost 0.086% of the pairs, ``window + 3`` lost 0.005%, and the default, ``4 * window``, none.
 
 Shapes are fixed, as XLA wants them: a step has ``block`` centre slots, each with ``2 * window``
 pair slots (offsets ``-window .. -1, 1 .. window``), and a validity mask that becomes the loss
-weight. Randomness is a counter-based hash (murmur3's finaliser on uint32) of (seed, epoch,
-position or slot): ``keras.random`` takes a tensor seed under JAX but not under TensorFlow
+weight; ``capacity`` packs the real ones into fewer rows (:class:`DeviceExamples`).
+
+Randomness is a counter-based hash (murmur3's finaliser on uint32) of (seed, epoch, position or
+slot): ``keras.random`` takes a tensor seed under JAX but not under TensorFlow
 (``draw_seed`` accepts an int or a ``SeedGenerator`` only), and a generator's state would make
 steps depend on each other. The hash makes a step a pure function of its number, so an epoch is
 reproducible, a resumed run equals an uninterrupted one, and both backends draw the same
@@ -42,7 +45,9 @@ Use
     trainer = examples.training_model(build_skipgram_model(len(vocab), 100))
     trainer.compile(optimizer=RowAdagrad(0.1), jit_compile=True, steps_per_execution=32)
     trainer.fit(**examples.fit_arguments(start_epoch=0, epochs=5), callbacks=...)
-    # trainer.core is the course's model, trained; save it alone.
+    # trainer.core is the course's model, trained; save it alone. To resume at epoch e,
+    # restore trainer.core's weights and trainer.optimizer's variables (build the optimizer
+    # first), then fit(**examples.fit_arguments(e, epochs)): the steps after e are the same.
 
 ``fit``'s input is the global step number (``fit_inputs``), one a step; the ``trainer`` makes
 that step's examples and computes the masked binary cross-entropy (labels ``[1, 0, ..., 0]``) in
