@@ -303,6 +303,7 @@ class DeviceTraining(keras.Model):
     def __init__(self, core: keras.Model, maker: ExampleMaker, **kwargs):
         super().__init__(**kwargs)
         self.core, self.maker = core, maker
+        self.built = True  # both parts are: load_weights may restore a checkpoint at once
         # Examples left out because a step had more than its slots (0 with slots=None).
         self.dropped = keras.metrics.Sum(name="dropped", dtype="int32")
 
