@@ -34,6 +34,7 @@ _EXPORTS = {
     "make_sampling_table": "sampling",
     "NoiseSampler": "sampling",
     "kept_tokens": "sampling",
+    "DeviceExamples": "device_examples",
     "skipgrams": "pairs",
     "window_pairs": "pairs",
     "ExamplePipeline": "pipeline",
