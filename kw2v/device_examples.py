@@ -462,6 +462,7 @@ class DeviceExamples:
 
     def maker(self) -> ExampleMaker:
         """The layer that makes a step's examples, its variables made in the current scope."""
+        self._steps_built = self.steps_per_epoch()
         return ExampleMaker(
             np.asarray(self.host.ids, dtype=np.int32),
             self.sentence_ids(),
@@ -488,6 +489,11 @@ class DeviceExamples:
     def fit_inputs(self, start_epoch: int, epochs: int) -> np.ndarray:
         """The global step numbers of epochs ``start_epoch .. epochs - 1``: ``fit``'s ``x``."""
         steps = self.steps_per_epoch()
+        if getattr(self, "_steps_built", steps) != steps:
+            raise Kw2vError(
+                f"the model was built for {self._steps_built} steps an epoch, now {steps}: "
+                "set steps_multiple before training_model()"
+            )
         return np.arange(start_epoch * steps, epochs * steps, dtype=np.int32)
 
     def fit_arguments(self, start_epoch: int, epochs: int) -> dict:

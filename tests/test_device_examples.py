@@ -301,6 +301,11 @@ def test_refuses_what_it_cannot_do_with_the_host_messages():
         DeviceExamples(ids, counts, window=0)
     with pytest.raises(Kw2vError, match="at least 2 are needed"):
         DeviceExamples(ids[:1], counts)
+    ex = DeviceExamples(ids, counts)
+    ex.maker()
+    ex.steps_multiple = 7  # too late: the layer splits the corpus by the old count
+    with pytest.raises(Kw2vError, match="set steps_multiple before"):
+        ex.fit_inputs(0, 1)
 
 
 # -- the same tests under JAX, in an environment without TensorFlow ---------------------------
