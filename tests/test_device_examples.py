@@ -58,7 +58,7 @@ def unique_word_corpus(n=900, seed=0):
     return ids, counts, starts
 
 
-def reference_and_device(model, halo, epoch=1):
+def reference_and_device(model, halo, block=7, epoch=1):
     """The NumPy reference's examples over the whole corpus and the device's, block by block,
     from the same draws; as sorted rows."""
     from kw2v.cbow import cbow_windows
@@ -66,7 +66,7 @@ def reference_and_device(model, halo, epoch=1):
     ids, counts, starts = unique_word_corpus()
     ex = DeviceExamples(
         ids, counts, sentence_starts=starts, model=model, window=4, sample=1e-4,
-        batch_size=60, halo=halo, seed=3,
+        batch_size=60, block=block, halo=halo, seed=3,
     )  # fmt: skip
     maker = ex.maker()
     u, spans = (keras.ops.convert_to_numpy(a) for a in maker.draws(epoch, np.arange(len(ids))))
@@ -81,20 +81,16 @@ def reference_and_device(model, halo, epoch=1):
     else:
         contexts, centres = cbow_windows(ids, 4, draws, keep=keep, sentence_ids=sentence_ids)
         reference = np.concatenate([centres[:, None], contexts], axis=1)
-    made = []
-    for index in range(ex.steps_per_epoch()):
-        centres, neighbours, real = (
-            keras.ops.convert_to_numpy(a) for a in maker.windows(epoch, index)
-        )
-        if model == "skipgram":
-            rows, cols = np.nonzero(real)
-            made.append(np.stack([centres[rows], neighbours[rows, cols]], axis=1))
-        else:
-            some = real.any(axis=1)
-            made.append(
-                np.concatenate([centres[some, None], np.where(real, neighbours, 0)[some]], 1)
-            )
-    made = np.concatenate(made)
+    every_block = np.arange(ex.blocks_per_epoch(), dtype=np.int32)
+    centres, neighbours, real = (
+        keras.ops.convert_to_numpy(a) for a in maker.windows(epoch, every_block)
+    )
+    if model == "skipgram":
+        rows, cols = np.nonzero(real)
+        made = np.stack([centres[rows], neighbours[rows, cols]], axis=1)
+    else:
+        some = real.any(axis=1)
+        made = np.concatenate([centres[some, None], np.where(real, neighbours, 0)[some]], 1)
     order = lambda a: a[np.lexsort(a.T[::-1])]  # noqa: E731
     return order(reference), order(made), ex
 
@@ -102,7 +98,7 @@ def reference_and_device(model, halo, epoch=1):
 @pytest.mark.parametrize("model", ["skipgram", "cbow"])
 def test_examples_equal_numpy_reference_given_same_draws(model):
     reference, made, ex = reference_and_device(model, halo=40)
-    assert ex.steps_per_epoch() > 5  # many block edges
+    assert ex.blocks_per_epoch() > 100  # many block edges
     assert len(made) > 300
     np.testing.assert_array_equal(made, reference)
 
@@ -111,10 +107,10 @@ def test_short_halo_only_loses_pairs_at_block_edges():
     """With a halo of one position, windows at block edges miss kept words past it: the
     device's pairs are a subset of the reference's, and every missing one reaches across an
     edge. (The default halo, 4 windows, gives the exact pairs: the test above.)"""
-    reference, made, ex = reference_and_device("skipgram", halo=1)
+    reference, made, ex = reference_and_device("skipgram", halo=1, block=30)
     ref_set, made_set = set(map(tuple, reference)), set(map(tuple, made))
     assert made_set < ref_set
-    block = ex.block()
+    block = ex.block
     for target, context in ref_set - made_set:
         i, j = target - 1, context - 1  # positions
         assert (
@@ -179,9 +175,16 @@ def test_window_sizes_and_keeps_follow_their_distributions():
     assert stats.kstest(u, "uniform").pvalue > 1e-3
 
 
+def step_blocks(ex, step):
+    """The block numbers ``fit`` gives global step ``step``."""
+    return ex.fit_inputs(0, step // ex.steps_per_epoch() + 1).reshape(-1, ex.blocks_per_step())[
+        step
+    ]
+
+
 def step_examples(ex, step):
     maker = ex.maker()
-    inputs, weight, _ = maker(np.array([step], np.int32))
+    inputs, weight, _ = maker(step_blocks(ex, step))
     return {
         k: keras.ops.convert_to_numpy(v) for k, v in inputs.items()
     }, keras.ops.convert_to_numpy(weight)
@@ -221,7 +224,7 @@ def test_capacity_packs_the_same_examples_and_counts_what_it_drops(model):
             got = px[name][: real.sum()] if name != predicted else px[name][: real.sum(), :1]
             np.testing.assert_array_equal(got, keep)
         maker = tight.maker()
-        _, tw, dropped = maker(np.array([step], np.int32))
+        _, tw, dropped = maker(step_blocks(tight, step))
         assert int(dropped) == real.sum() - tight.slots() > 0
         assert keras.ops.convert_to_numpy(tw).all()
 
