@@ -13,27 +13,37 @@ code runs under TensorFlow and JAX. The rules are word2vec's, as in :func:`kw2v.
 4. ``negative`` noise words per example from unigram^0.75, by Walker's alias method
    (the tables of :class:`kw2v.NoiseSampler`: exact, O(1) a draw).
 
-Each step covers one block of consecutive corpus positions, in corpus order; an epoch is one
-pass. To count neighbours after subsampling the step reads the block plus a halo of ``halo``
-positions on each side and compacts the kept tokens. Whether a token is kept, and its window
-size, are functions of (seed, epoch, corpus position), so a halo token gets the very draws it
-gets in its own block: the pairs are exactly those of :func:`kw2v.window_pairs` over the whole
-corpus with the same draws, except near a block edge where fewer than ``window`` tokens of the
-halo survive subsampling inside the same sentence; then the centre misses the neighbours past
-the halo (never gets a wrong one). Measured over one epoch of wiki-sample (1,887,035 pairs,
-blocks of 224 positions) against a halo as long as a block: a halo of ``window`` positions
-lost 0.086% of the pairs, ``window + 3`` lost 0.005%, and the default, ``4 * window``, none.
+The corpus is cut into blocks of ``block`` consecutive positions (4 by default); a step takes
+``blocks_per_step`` of them, about ``batch_size`` examples' worth, from all over the corpus in an
+order drawn per epoch, as the host pipelines' shuffle mixes a batch. (One block of consecutive
+text a step learned worse: WS353 0.34 after 3 epochs of wiki-sample, against 0.54 for the host
+path; blocks of 4 positions gave 0.48, of 1 position 0.49: a gap of about 0.05 remains, maybe
+because all the pairs of a centre word share a step, which the host's shuffle spreads out.)
 
-Shapes are fixed, as XLA wants them: a step has ``block`` centre slots, each with ``2 * window``
-pair slots (offsets ``-window .. -1, 1 .. window``), and a validity mask that becomes the loss
-weight; ``capacity`` packs the real ones into fewer rows (:class:`DeviceExamples`).
+To count neighbours after subsampling, a block is read with a halo of ``halo`` positions on
+each side and its kept tokens are compacted. Whether a token is kept, and its window size, are
+functions of (seed, epoch, corpus position), so a halo token gets the very draws it gets in its
+own block: the pairs are exactly those of :func:`kw2v.window_pairs` over the whole corpus with
+the same draws (a test checks it, and CBOW's against :func:`kw2v.cbow_windows`), except where
+fewer than ``window`` tokens of a halo survive subsampling inside the same sentence; then the
+centre misses the neighbours past the halo (never gets a wrong one). Measured over one epoch of
+wiki-sample (1,887,035 pairs, blocks of 224 positions) against a halo as long as a block: a
+halo of ``window`` positions lost 0.086% of the pairs, ``window + 3`` lost 0.005%, and the
+default, ``4 * window``, none.
+
+Shapes are fixed, as XLA wants them: each block has ``block`` centre slots, each with
+``2 * window`` pair slots (offsets ``-window .. -1, 1 .. window``), and a validity mask that
+becomes the loss weight; ``capacity`` packs the real ones into fewer rows
+(:class:`DeviceExamples`).
 
 Randomness is a counter-based hash (murmur3's finaliser on uint32) of (seed, epoch, position or
 slot): ``keras.random`` takes a tensor seed under JAX but not under TensorFlow
 (``draw_seed`` accepts an int or a ``SeedGenerator`` only), and a generator's state would make
-steps depend on each other. The hash makes a step a pure function of its number, so an epoch is
-reproducible, a resumed run equals an uninterrupted one, and both backends draw the same
-numbers.
+steps depend on each other. The hash makes a step a pure function of its block numbers: keep
+and window draws are keyed by (seed, epoch) and the corpus position, negatives by (seed, epoch,
+the step's first block) and the slot; the block order of epoch ``e`` is NumPy's permutation
+from ``(seed, e)``. So an epoch is reproducible, a resumed run equals an uninterrupted one,
+and both backends draw the same numbers.
 
 Use
 ---
@@ -41,18 +51,19 @@ Use
 
     examples = DeviceExamples(ids, vocab.counts, sentence_starts=starts, window=5, negative=5,
                               sample=1e-3, batch_size=1024, seed=0)
-    examples.steps_multiple = 32                  # before anything reads steps_per_epoch()
+    examples.steps_multiple = 32                  # before training_model()
     trainer = examples.training_model(build_skipgram_model(len(vocab), 100))
     trainer.compile(optimizer=RowAdagrad(0.1), jit_compile=True, steps_per_execution=32)
     trainer.fit(**examples.fit_arguments(start_epoch=0, epochs=5), callbacks=...)
-    # trainer.core is the course's model, trained; save it alone. To resume at epoch e,
-    # restore trainer.core's weights and trainer.optimizer's variables (build the optimizer
-    # first), then fit(**examples.fit_arguments(e, epochs)): the steps after e are the same.
+    # trainer.core is the course's model, trained; save it alone. Checkpoints: the trainer's
+    # save_weights/load_weights (model and optimizer, not the corpus; build the optimizer
+    # before loading), then fit(**examples.fit_arguments(e, epochs)) resumes at epoch e.
 
-``fit``'s input is the global step number (``fit_inputs``), one a step; the ``trainer`` makes
-that step's examples and computes the masked binary cross-entropy (labels ``[1, 0, ..., 0]``) in
-:meth:`DeviceTraining.compute_loss`; ``RowAdagrad`` updates the core model's tables (sparse rows
-under TensorFlow, dense gradients under JAX). Introduced with issue 18 (examples on the device).
+``fit``'s input is global block numbers (``fit_inputs``), ``blocks_per_step`` a step; the
+``trainer`` makes that step's examples and computes the masked binary cross-entropy (labels
+``[1, 0, ..., 0]``) in :meth:`DeviceTraining.compute_loss`; ``RowAdagrad`` updates the core
+model's tables (sparse rows under TensorFlow, dense gradients under JAX). Introduced with
+issue 18 (examples on the device).
 """
 
 from __future__ import annotations
@@ -125,7 +136,7 @@ _KEEP, _SPAN, _BUCKET, _ALIAS = 1, 2, 3, 4
 
 
 class ExampleMaker(keras.layers.Layer):
-    """Makes one step's examples from the global step number, with backend-neutral ops.
+    """Makes one step's examples from its global block numbers, with backend-neutral ops.
 
     Holds the encoded corpus, each token's sentence number and the sampling tables as
     non-trainable variables, so they live in device memory and are not constants baked into
@@ -133,7 +144,7 @@ class ExampleMaker(keras.layers.Layer):
     written by ``save_weights``: they are the data, rebuilt from the corpus, and a checkpoint
     stays the size of the model. Built by :meth:`DeviceExamples.training_model`.
 
-    ``call(step)`` returns ``(inputs, weight, dropped)``: the core model's inputs, one 0/1
+    ``call(blocks)`` returns ``(inputs, weight, dropped)``: the core model's inputs, one 0/1
     weight per example slot (skip-gram: a pair; CBOW: a centre word), and how many examples
     did not fit in ``slots`` (see :func:`_compact`; always 0 with ``slots=None``).
     """
@@ -307,7 +318,7 @@ def _compact(rows, real, slots):
 
 
 class DeviceTraining(keras.Model):
-    """Trains a kw2v model on examples made inside the step: ``fit``'s input is the step number.
+    """Trains a kw2v model on examples made inside the step: ``fit``'s input is block numbers.
 
     ``call`` makes the step's examples (:class:`ExampleMaker`) and runs the course's model,
     :attr:`core`, on them; :meth:`compute_loss` is binary cross-entropy against labels
@@ -322,8 +333,8 @@ class DeviceTraining(keras.Model):
         # Examples left out because a step had more than its slots (0 with slots=None).
         self.dropped = keras.metrics.Sum(name="dropped", dtype="int32")
 
-    def call(self, step):
-        inputs, weight, dropped = self.maker(step)
+    def call(self, blocks):
+        inputs, weight, dropped = self.maker(blocks)
         return self.core(inputs), weight, dropped
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
@@ -360,7 +371,7 @@ class DeviceExamples:
     batch_size : int
         Examples per step on average, as ``train --batch-size`` counts them: (target, context)
         pairs for skip-gram, centre words for CBOW. A step covers about
-        ``batch_size / (examples per token)`` corpus positions.
+        ``batch_size / (examples per token)`` corpus positions, in blocks.
     block : int
         Consecutive corpus positions of a block; a step takes many blocks from all over the
         corpus (:meth:`fit_inputs`).
