@@ -75,7 +75,7 @@ def device_path(ids, starts, vocab, args):
         batch_size=args.batch_size,
         capacity=args.capacity,
         block=args.block,
-        seed=0,
+        seed=args.seed,
     )
     examples.steps_multiple = STEPS_PER_EXECUTION
     trainer = examples.training_model(build_skipgram_model(len(vocab), args.dim))
@@ -96,6 +96,7 @@ def main():
     parser.add_argument("--paths", default="host,device")
     parser.add_argument("--capacity", type=float, default=None, help="DeviceExamples capacity")
     parser.add_argument("--block", type=int, default=4, help="DeviceExamples block")
+    parser.add_argument("--seed", type=int, default=0, help="the device path's example seed")
     args = parser.parse_args()
     corpus = Corpus(args.corpus)
     vocab = Vocabulary.build(corpus, min_count=5)
