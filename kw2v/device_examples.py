@@ -15,10 +15,12 @@ code runs under TensorFlow and JAX. The rules are word2vec's, as in :func:`kw2v.
 
 The corpus is cut into blocks of ``block`` consecutive positions (4 by default); a step takes
 ``blocks_per_step`` of them, about ``batch_size`` examples' worth, from all over the corpus in an
-order drawn per epoch, as the host pipelines' shuffle mixes a batch. (One block of consecutive
-text a step learned worse: WS353 0.34 after 3 epochs of wiki-sample, against 0.54 for the host
-path; blocks of 4 positions gave 0.48, of 1 position 0.49: a gap of about 0.05 remains, maybe
-because all the pairs of a centre word share a step, which the host's shuffle spreads out.)
+order drawn per epoch, as the host pipelines' shuffle mixes a batch. One block of consecutive
+text a step learned worse: WS353 0.34 after 3 epochs of wiki-sample (0.39 with the blocks
+shuffled) against 0.54 for the host path, as did the host path shuffling 250-token chunks
+(0.34). Blocks of 4 positions gave WS353 0.49 and SimLex 0.24 (means of seeds 0-2; the host
+path's seed 0: 0.54 and 0.22); the spread between seeds, about 0.03, leaves open whether the
+device path's WS353 is really lower.
 
 To count neighbours after subsampling, a block is read with a halo of ``halo`` positions on
 each side and its kept tokens are compacted. Whether a token is kept, and its window size, are
