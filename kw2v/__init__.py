@@ -41,6 +41,7 @@ _EXPORTS = {
     "cbow_windows": "windows",
     "ExamplePipeline": "pipeline",
     "CorpusPipeline": "pipeline",
+    "DeviceExamples": "device_examples",
     "embedding_weights": "embeddings",
     "model_vectors": "embeddings",
     "word_tables": "embeddings",

@@ -1,7 +1,12 @@
-"""Shared fixtures: a small corpus with planted structure, and quiet TensorFlow."""
+"""Shared fixtures: a small corpus with planted structure, quiet TensorFlow, and an
+environment without TensorFlow (Keras on JAX) for the tests that need one."""
 
 import dataclasses
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -68,3 +73,60 @@ def cli_flags(options: dict) -> list[str]:
 
     fields = {f.name: f for f in dataclasses.fields(TrainConfig)}
     return [f"{flag_of(fields[k])}={v}" for k, v in options.items() if k != "verbose"]
+
+
+# -- an environment without TensorFlow: Keras on JAX ------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+JAX_VENV = REPO / ".venv-jax"
+#: What the JAX environment installs besides kw2v (with --no-deps: its pyproject requires
+#: TensorFlow): JAX's CPU wheels, and the learner pins of requirements*.txt but TensorFlow's.
+JAX_PINS = ("jax==0.10.2", "jaxlib==0.10.2")
+_FROM_REQUIREMENTS = {
+    "keras", "numpy", "scipy", "gensim", "matplotlib", "scikit-learn", "adjusttext", "pytest",
+}  # fmt: skip
+
+
+def jax_requirements() -> list[str]:
+    pins = list(JAX_PINS)
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for line in (REPO / name).read_text().splitlines():
+            pin = line.split("#")[0].strip()
+            if pin.split("==")[0].lower() in _FROM_REQUIREMENTS:
+                pins.append(pin)
+    return pins
+
+
+def _jax_venv_ready(python: Path) -> bool:
+    check = "import jax, keras, pytest, kw2v; print(kw2v.__file__)"
+    if not python.exists():
+        return False
+    done = subprocess.run([python, "-c", check], capture_output=True, text=True)
+    return done.returncode == 0 and Path(done.stdout.strip()).is_relative_to(REPO)
+
+
+@pytest.fixture(scope="session")
+def jax_python():
+    """The Python of ``.venv-jax``: JAX's CPU wheels, Keras, kw2v, no TensorFlow. Built once
+    (about 35 s from a warm pip cache), then reused. Skipped with one line if it cannot be
+    built outside CI; under CI it must build."""
+    python = JAX_VENV / "bin" / "python"
+    if _jax_venv_ready(python):
+        return python
+    start = time.perf_counter()
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    steps = [
+        [sys.executable, "-m", "venv", "--clear", str(JAX_VENV)],
+        [*pip, *jax_requirements()],
+        [*pip, "--no-deps", "-e", str(REPO)],
+    ]
+    for step in steps:
+        done = subprocess.run(step, capture_output=True, text=True)
+        if done.returncode:
+            why = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            message = f"cannot build {JAX_VENV.name} ({' '.join(step[:4])} ...): {why}"
+            if os.environ.get("CI") == "true":
+                pytest.fail(message)
+            pytest.skip(message)
+    print(f"built {JAX_VENV.name} in {time.perf_counter() - start:.0f} s")
+    return python
