@@ -74,19 +74,13 @@ def make_strategy(name: str = "default", logical_cpus: int | None = None):
     Raises
     ------
     Kw2vError
-        An unknown name, a strategy under a backend other than TensorFlow, or a missing or
-        malformed ``TF_CONFIG`` for ``"multiworker"``.
+        An unknown name, TensorFlow missing, or a missing or malformed ``TF_CONFIG`` for
+        ``"multiworker"`` (:func:`kw2v.methods.resolve` refuses a strategy under a backend
+        other than TensorFlow).
     """
     check_values(strategy=name)
     if name == "default":
         return None
-    import keras
-
-    if keras.backend.backend() != "tensorflow":
-        raise Kw2vError(
-            f"--strategy {name} needs the TensorFlow backend (KERAS_BACKEND=tensorflow), "
-            f"not {keras.backend.backend()}"
-        )
     tf = require_tensorflow(f"--strategy {name}")
 
     if name == "mirrored":

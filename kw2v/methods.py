@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from kw2v.backend import has_accelerator, keras_backend, tensorflow_installed
 from kw2v.cbow import CBOWNegative
 from kw2v.errors import Kw2vError
 from kw2v.glove import GloVe
@@ -76,6 +77,11 @@ def resolve(config):
             f"--output-vectors {output} is not possible with {method.title}: it has no "
             f"context table Θ of words, only {' or '.join(method.output_vectors)}"
         )
+    if config.strategy != "default" and keras_backend() != "tensorflow":
+        raise Kw2vError(
+            f"--strategy {config.strategy} needs the TensorFlow backend "
+            f"(KERAS_BACKEND=tensorflow), not {keras_backend()}"
+        )
     examples = _where_examples_are_made(config, method)
     return method, dataclasses.replace(config, **filled, output_vectors=output, examples=examples)
 
@@ -84,8 +90,6 @@ def _where_examples_are_made(config, method: Method) -> str:
     """``--examples`` settled: ``auto`` is the device where the method can make its examples
     there and either an accelerator runs the model or TensorFlow (``tf.data``) is missing;
     else the host. One line refuses what cannot be done."""
-    from kw2v.backend import has_accelerator, tensorflow_installed
-
     can = method.device_examples is not None and config.strategy == "default"
     if config.examples == "device" and not can:
         why = (

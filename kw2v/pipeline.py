@@ -314,11 +314,11 @@ class CorpusPipeline(ExamplePipeline):
             np.zeros(1, np.int64) if sentence_starts is None else np.asarray(sentence_starts)
         )
         self.window, self.negative, self.sample = window, negative, sample
-        self.chunk_tokens = chunk_tokens or self.default_chunk_tokens
+        self.chunk_tokens = self.default_chunk_tokens if chunk_tokens is None else chunk_tokens
         self.keep = keep_probabilities(self.counts, sample)
         self.noise = NoiseSampler(noise_distribution(self.counts, noise_power))
         super().__init__(
-            batch_size=batch_size or self.default_batch_size,
+            batch_size=self.default_batch_size if batch_size is None else batch_size,
             seed=seed,
             steps_per_execution=steps_per_execution,
         )
