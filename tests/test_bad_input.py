@@ -4,13 +4,11 @@ per case, most of them before TensorFlow loads, so they are quick)."""
 
 import gzip
 import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import METHODS, cli_flags, planted_sentences
+from conftest import METHODS, cli_flags, planted_sentences, run_kw2v
 
 from kw2v import Corpus, Kw2vError
 from kw2v.cli import main
@@ -105,17 +103,6 @@ def test_zip_member_escaping_the_folder_is_only_streamed(tmp_path):
 # --------------------------------------------------------------------------- command line
 
 
-def _cli(*args, timeout=120):
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    return subprocess.run(
-        [sys.executable, "-m", "kw2v", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
-
-
 def _assert_user_error(proc, *fragments):
     """Exit status 2, at most three short lines on stderr, each fragment in them, no traceback."""
     assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
@@ -198,13 +185,13 @@ TRAIN = "train --corpus {d}/good.txt --out {d}/out"
 )
 def test_command_line_user_errors(files, command, fragments):
     args = [arg.format(d=files) for arg in command.split()]
-    _assert_user_error(_cli(*args), *fragments)
+    _assert_user_error(run_kw2v(*args), *fragments)
 
 
 def test_export_onto_a_folder_names_the_folder(files, tmp_path):
     good = tmp_path / "v.txt"
     good.write_text("1 2\na 1 2\n")
-    proc = _cli("export", str(good), "--format", "word2vec-text", "--out", str(tmp_path))
+    proc = run_kw2v("export", str(good), "--format", "word2vec-text", "--out", str(tmp_path))
     _assert_user_error(proc, f"{tmp_path} is a folder")
 
 
@@ -312,7 +299,7 @@ def test_every_method_refuses_bad_input_in_one_line(
 )
 def test_an_option_the_method_does_not_use_is_refused_before_tensorflow(method, option, why):
     args = [*_train_args(Path("/nonexistent-but-unread"), "c.txt"), *option]
-    proc = _cli(*args, *cli_flags(METHODS[method]))
+    proc = run_kw2v(*args, *cli_flags(METHODS[method]))
     _assert_user_error(proc, option[0], why)
 
 

@@ -10,7 +10,6 @@ import os
 import shlex
 import shutil
 import signal
-import subprocess
 import sys
 import time
 import zipfile
@@ -18,7 +17,15 @@ import zipfile
 import keras
 import numpy as np
 import pytest
-from conftest import METHODS, cli_flags, method_options, planted_sentences
+from conftest import (
+    METHODS,
+    cli_flags,
+    method_options,
+    planted_sentences,
+    run_kw2v,
+    start_kw2v,
+    start_python,
+)
 
 from kw2v import Corpus, Kw2vError, load_model, train
 from kw2v.run_folder import BACKUP_DIR, LOCK_FILE, STATE_FILE
@@ -97,12 +104,7 @@ def test_command_line_refuses_other_options_before_tensorflow(planted, tmp_path)
     _stop(planted, out, at=1, epochs=2)
     corpus = tmp_path / "c.txt"
     corpus.write_text("the cat sat on the mat\n")
-    proc = subprocess.run(
-        [sys.executable, "-m", "kw2v", "train", "--corpus", str(corpus), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = run_kw2v("train", "--corpus", str(corpus), "--out", str(out), timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     (line,) = proc.stderr.splitlines()
     assert "other options: --dim 8 (now 100)" in line and f"delete {out / BACKUP_DIR}" in line
@@ -185,17 +187,6 @@ def _train_command(corpus, out, epochs=4, method="skipgram"):
     ]
 
 
-def _start(args):
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "kw2v", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-
-
 def _read_until(proc, prefix, timeout=240):
     """Lines of stdout up to and including the first that starts with ``prefix``."""
     lines, deadline = [], time.monotonic() + timeout
@@ -223,12 +214,10 @@ def test_sigkill_during_epoch_2_then_the_same_command_resumes(tmp_path, method):
     corpus.write_text("\n".join(" ".join(f"w{i}" for i in line) for line in words) + "\n")
     args = _train_command(corpus, out, method=method)
 
-    proc = _start(args)
+    proc = start_kw2v(*args)
     _read_until(proc, "Epoch 2/4")  # epoch 1 is saved before epoch 2 begins
     proc.send_signal(signal.SIGSTOP)  # frozen in epoch 2, holding the folder's lock
-    second = subprocess.run(
-        [sys.executable, "-m", "kw2v", *args], capture_output=True, text=True, timeout=60
-    )
+    second = run_kw2v(*args, timeout=60)
     assert second.returncode == 2 and "Traceback" not in second.stderr
     (line,) = second.stderr.splitlines()
     assert f"another kw2v run (pid {proc.pid}) is training into {out}" in line
@@ -239,7 +228,7 @@ def test_sigkill_during_epoch_2_then_the_same_command_resumes(tmp_path, method):
     assert 1 <= done < 4
     assert (out / LOCK_FILE).exists()  # left behind, but released by the killed process
 
-    proc = _start(args)
+    proc = start_kw2v(*args)
     stdout, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 0, stderr
     assert f"resuming from epoch {done + 1} of 4" in stdout
@@ -262,7 +251,7 @@ def test_ctrl_c_exits_130_with_the_command_that_resumes(tmp_path):
     _write_corpus(corpus, 3_000)
     args = _train_command(corpus, out, epochs=50)
 
-    proc = _start(args)
+    proc = start_kw2v(*args)
     _read_until(proc, "Epoch 2/50")
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=120)
@@ -342,9 +331,7 @@ while True:
 @pytest.mark.parametrize("delay", [0.0, 0.05, 0.13])
 def test_sigkill_while_saving_vectors_leaves_a_complete_file(tmp_path, delay):
     path = tmp_path / "vectors.bin"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _WRITER, str(path)], stdout=subprocess.PIPE, text=True
-    )
+    proc = start_python("-c", _WRITER, str(path))
     assert proc.stdout.readline() == "saved\n"
     time.sleep(delay)  # somewhere inside a later save
     proc.kill()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -13,6 +11,7 @@ import urllib.request
 
 import numpy as np
 import pytest
+from conftest import start_python
 
 from kw2v.files import TENSORBOARD_TENSOR
 from kw2v.vectors import WordVectors
@@ -41,21 +40,10 @@ def tensorboard(tmp_path):
     """Start ``tensorboard --logdir`` on 127.0.0.1 and a free port; stop it afterwards."""
     log_dir = tmp_path / "logs"
     port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tensorboard.main",
-            "--logdir",
-            str(log_dir),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_python(
+        "-m", "tensorboard.main", "--logdir", str(log_dir), "--host", "127.0.0.1",
+        "--port", str(port), quiet=True,
+    )  # fmt: skip
     try:
         yield log_dir, f"http://127.0.0.1:{port}", process
     finally:
