@@ -1,11 +1,10 @@
 """The command line: every command on a small trained run, and user errors as one line, exit 2."""
 
 import os
-import subprocess
-import sys
 
+import keras
 import pytest
-from conftest import planted_sentences
+from conftest import planted_sentences, run_kw2v
 
 from kw2v.cli import main
 
@@ -36,17 +35,6 @@ def run_dir(tmp_path_factory):
     ]
     assert main(argv) == 0
     return out
-
-
-def _cli(*args, timeout=120):
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    return subprocess.run(
-        [sys.executable, "-m", "kw2v", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
 
 
 def test_train_writes_vectors_that_gensim_loads(run_dir):
@@ -95,7 +83,7 @@ def test_neighbors_evaluate_plot_export(run_dir, tmp_path, capsys):
     ],
 )
 def test_user_errors_one_line_exit_2_no_traceback(args, message):
-    proc = _cli(*args)
+    proc = run_kw2v(*args)
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0] and lines[0].startswith("kw2v: error:")
@@ -121,7 +109,26 @@ def test_vectors_with_nan_name_the_word_instead_of_scores(tmp_path, capsys):
         assert "'queen' (and 1 other word(s)) holds NaN or infinite values" in line
         assert line.startswith("kw2v: error: ")
     out = tmp_path / "copy.txt"
-    proc = _cli("export", str(path), "--format", "word2vec-text", "--out", str(out))
+    proc = run_kw2v("export", str(path), "--format", "word2vec-text", "--out", str(out))
     assert proc.returncode == 0 and out.is_file()
     (warning,) = proc.stderr.splitlines()
     assert warning.startswith("kw2v: warning: ") and "'queen'" in warning
+
+
+def test_cli_trains_each_variant(tmp_path, capsys):
+    from gensim.models import KeyedVectors
+
+    corpus = tmp_path / "planted.txt"
+    corpus.write_text("\n".join(" ".join(s) for s in planted_sentences(300)) + "\n")
+    common = ["--corpus", str(corpus), "--epochs", "1", "--dim", "8", "--min-count", "1"]
+    for flags in (["--model", "cbow"], ["--loss", "hierarchical"], ["--model", "glove"]):
+        out = tmp_path / flags[1]
+        assert main(["train", *common, "--out", str(out), *flags]) == 0
+        kv = KeyedVectors.load_word2vec_format(out / "vectors.bin", binary=True)
+        assert len(kv) == 32 and kv.vector_size == 8
+    # the saved hierarchical-softmax model reloads, custom loss included
+    model = keras.models.load_model(tmp_path / "hierarchical" / "model.keras", safe_mode=True)
+    assert model.get_layer("node_embedding").input_dim == 31
+    assert main(["train", *common, "--out", str(tmp_path / "x"), "--model", "glove",
+                 "--loss", "hierarchical"]) == 2  # fmt: skip
+    assert "--loss" in capsys.readouterr().err
