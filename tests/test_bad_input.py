@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import METHODS, cli_flags, planted_sentences, run_kw2v
+from conftest import METHODS, cli_flags, planted_sentences, run_kw2v, write_corpus
 
 from kw2v import Corpus, Kw2vError
 from kw2v.cli import main
@@ -131,7 +131,7 @@ def files(tmp_path_factory):
         zf.writestr("b.txt", "the dog\n")
     (d / "blocker").write_text("a file where a folder should be")
     good = d / "good.txt"
-    good.write_text("\n".join(" ".join(s) for s in planted_sentences(200)) + "\n")
+    write_corpus(good, planted_sentences(200))
     header, row = b"3 4\n", lambda w: w + b" " + b"\x00\x00\x80\x3f" * 4
     (d / "truncated.bin").write_bytes(header + row(b"a") + row(b"b")[:9])
     (d / "count.bin").write_bytes(b"5 4\n" + row(b"a") + row(b"b") + row(b"c"))

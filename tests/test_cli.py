@@ -4,7 +4,7 @@ import os
 
 import keras
 import pytest
-from conftest import planted_sentences, run_kw2v
+from conftest import planted_sentences, run_kw2v, write_corpus
 
 from kw2v.cli import main
 
@@ -14,7 +14,7 @@ def run_dir(tmp_path_factory):
     """A corpus file and a short `train` run on it, shared by the tests below."""
     root = tmp_path_factory.mktemp("cli")
     corpus = root / "planted.txt"
-    corpus.write_text("\n".join(" ".join(s) for s in planted_sentences()) + "\n")
+    write_corpus(corpus, planted_sentences())
     out = root / "run"
     argv = [
         "train",
@@ -119,7 +119,7 @@ def test_cli_trains_each_variant(tmp_path, capsys):
     from gensim.models import KeyedVectors
 
     corpus = tmp_path / "planted.txt"
-    corpus.write_text("\n".join(" ".join(s) for s in planted_sentences(300)) + "\n")
+    write_corpus(corpus, planted_sentences(300))
     common = ["--corpus", str(corpus), "--epochs", "1", "--dim", "8", "--min-count", "1"]
     for flags in (["--model", "cbow"], ["--loss", "hierarchical"], ["--model", "glove"]):
         out = tmp_path / flags[1]

@@ -18,6 +18,7 @@ from conftest import (
     planted_sentences,
     run_python,
     start_python,
+    write_corpus,
 )
 
 from kw2v import Kw2vError, TrainConfig, WordVectors, distribute, train
@@ -58,7 +59,7 @@ def test_mirrored_on_two_logical_cpus_trains_as_one_device_does(tmp_path, method
     method, each in its own process (devices are fixed when TensorFlow starts)."""
     sentences = planted_sentences(500)  # small: each method starts its own TensorFlow
     corpus = tmp_path / "planted.txt"
-    corpus.write_text("\n".join(" ".join(s) for s in sentences) + "\n")
+    write_corpus(corpus, sentences)
     out = tmp_path / "run"
     options = method_options(method, **{**SMALL, "epochs": 1})
     stdout = _python(

@@ -25,6 +25,7 @@ from conftest import (
     run_kw2v,
     start_kw2v,
     start_python,
+    write_corpus,
 )
 
 from kw2v import Corpus, Kw2vError, load_model, train
@@ -50,7 +51,7 @@ def _stop(planted, out, at, **kw):
     options = method_options(kw.pop("method", "skipgram"), **{**SMALL, **kw})
     with pytest.raises(KeyboardInterrupt):
         train(planted, out_dir=out, callbacks=[StopAt(at)], **options)
-    return json.loads((out / BACKUP_DIR / STATE_FILE).read_text())
+    return _state(out)
 
 
 def _state(out):
@@ -174,11 +175,6 @@ def test_load_model_refuses_a_file_that_would_run_code(tmp_path):
 # --------------------------------------------------------------------------- real processes
 
 
-def _write_corpus(path, n_sentences, length=10):
-    lines = (" ".join(s) for s in planted_sentences(n_sentences, length))
-    path.write_text("\n".join(lines) + "\n")
-
-
 def _train_command(corpus, out, epochs=4, method="skipgram"):
     options = {"dim": 16, "min_count": 1, "sample": 0, "window": 3, "batch_size": 64}
     return [
@@ -211,7 +207,7 @@ def test_sigkill_during_epoch_2_then_the_same_command_resumes(tmp_path, method):
     # 500 words at random: GloVe's matrix then has ~10^5 entries, epochs of a second or so.
     rng = np.random.default_rng(0)
     words = rng.integers(500, size=(3_000, 10))
-    corpus.write_text("\n".join(" ".join(f"w{i}" for i in line) for line in words) + "\n")
+    write_corpus(corpus, [[f"w{i}" for i in line] for line in words])
     args = _train_command(corpus, out, method=method)
 
     proc = start_kw2v(*args)
@@ -248,7 +244,7 @@ def test_ctrl_c_exits_130_with_the_command_that_resumes(tmp_path):
     """Ctrl-C is sent once epoch 2 has begun; the run has 50 epochs, so it can only pass if
     the interrupt is honoured, however slow the machine (no timing in the test)."""
     corpus, out = tmp_path / "planted.txt", tmp_path / "run"
-    _write_corpus(corpus, 3_000)
+    write_corpus(corpus, planted_sentences(3_000, 10))
     args = _train_command(corpus, out, epochs=50)
 
     proc = start_kw2v(*args)
@@ -272,7 +268,7 @@ def _cli_train(tmp_path, planted, *extra):
     from kw2v.cli import main
 
     corpus = tmp_path / "planted.txt"
-    corpus.write_text("\n".join(" ".join(s) for s in planted) + "\n")
+    write_corpus(corpus, planted)
     argv = ["train", "--corpus", str(corpus), "--out", str(tmp_path / "run"), "--epochs", "1"]
     return main([*argv, "--dim", "4", "--min-count", "1", "--sample", "0", *extra])
 
@@ -355,7 +351,7 @@ def test_checkpoint_that_cannot_be_written_is_one_line(planted, tmp_path, monkey
 
     monkeypatch.setattr(kw2v.run_folder, "atomic_path", disk_full)
     corpus = tmp_path / "planted.txt"
-    corpus.write_text("\n".join(" ".join(s) for s in planted) + "\n")
+    write_corpus(corpus, planted)
     argv = ["train", "--corpus", str(corpus), "--out", str(tmp_path / "run"), "--epochs", "1"]
     assert main([*argv, "--dim", "4", "--min-count", "1", "--sample", "0"]) == 2
     err = capsys.readouterr().err
