@@ -4,6 +4,7 @@ tests, and quiet TensorFlow."""
 
 import dataclasses
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -144,6 +145,19 @@ def run_kw2v(*args: str, env: dict | None = None, timeout: float = 120):
     return run_python("-m", "kw2v", *args, env=env, timeout=timeout)
 
 
+def assert_user_error(proc, *fragments: str, most_lines: int = 1) -> None:
+    """The command line refused, the way every user error must be: exit status 2, no
+    traceback, and on stderr at most ``most_lines`` lines (warnings first) ending in one
+    ``kw2v: error: ...`` line; every fragment is in stderr."""
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stdout + proc.stderr
+    lines = proc.stderr.splitlines()
+    assert 1 <= len(lines) <= most_lines, proc.stderr
+    assert lines[-1].startswith("kw2v: error: "), proc.stderr
+    for fragment in fragments:
+        assert fragment in proc.stderr, (fragment, proc.stderr)
+
+
 def start_python(*args: str, env: dict | None = None, quiet: bool = False):
     """Start ``python *args`` and return the running :class:`subprocess.Popen`: its stdout and
     stderr piped as text, unbuffered so lines arrive as they are printed, or with ``quiet``
@@ -161,6 +175,17 @@ def start_python(*args: str, env: dict | None = None, quiet: bool = False):
 def start_kw2v(*args: str, env: dict | None = None):
     """Start the command line, ``python -m kw2v *args``; see :func:`start_python`."""
     return start_python("-m", "kw2v", *args, env=env)
+
+
+def free_ports(n: int = 1) -> list[int]:
+    """``n`` different TCP ports on 127.0.0.1 that are free now (for a server a test starts)."""
+    socks = [socket.socket() for _ in range(n)]
+    for s in socks:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
 
 
 # --------------------------------------------------------------------------- word vectors

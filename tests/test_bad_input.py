@@ -8,7 +8,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import METHODS, cli_flags, planted_sentences, run_kw2v, write_corpus
+from conftest import (
+    METHODS,
+    assert_user_error,
+    cli_flags,
+    planted_sentences,
+    run_kw2v,
+    write_corpus,
+)
 
 from kw2v import Corpus, Kw2vError
 from kw2v.cli import main
@@ -103,17 +110,6 @@ def test_zip_member_escaping_the_folder_is_only_streamed(tmp_path):
 # --------------------------------------------------------------------------- command line
 
 
-def _assert_user_error(proc, *fragments):
-    """Exit status 2, at most three short lines on stderr, each fragment in them, no traceback."""
-    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
-    lines = proc.stderr.strip().splitlines()
-    assert 1 <= len(lines) <= 3, proc.stderr
-    assert lines[-1].startswith("kw2v: error: ")
-    for fragment in fragments:
-        assert fragment in proc.stderr, (fragment, proc.stderr)
-    assert "Traceback" not in proc.stdout + proc.stderr
-
-
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     """Bad corpora and damaged vectors files, plus one small good corpus."""
@@ -185,14 +181,14 @@ TRAIN = "train --corpus {d}/good.txt --out {d}/out"
 )
 def test_command_line_user_errors(files, command, fragments):
     args = [arg.format(d=files) for arg in command.split()]
-    _assert_user_error(run_kw2v(*args), *fragments)
+    assert_user_error(run_kw2v(*args), *fragments, most_lines=3)
 
 
 def test_export_onto_a_folder_names_the_folder(files, tmp_path):
     good = tmp_path / "v.txt"
     good.write_text("1 2\na 1 2\n")
     proc = run_kw2v("export", str(good), "--format", "word2vec-text", "--out", str(tmp_path))
-    _assert_user_error(proc, f"{tmp_path} is a folder")
+    assert_user_error(proc, f"{tmp_path} is a folder", most_lines=3)
 
 
 # Errors found only after TensorFlow loads run in-process (TensorFlow is already imported).
@@ -300,7 +296,7 @@ def test_every_method_refuses_bad_input_in_one_line(
 def test_an_option_the_method_does_not_use_is_refused_before_tensorflow(method, option, why):
     args = [*_train_args(Path("/nonexistent-but-unread"), "c.txt"), *option]
     proc = run_kw2v(*args, *cli_flags(METHODS[method]))
-    _assert_user_error(proc, option[0], why)
+    assert_user_error(proc, option[0], why, most_lines=3)
 
 
 def test_options_a_method_reads_are_accepted(files, tmp_path, capsys):

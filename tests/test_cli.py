@@ -4,7 +4,7 @@ import os
 
 import keras
 import pytest
-from conftest import planted_sentences, run_kw2v, write_corpus
+from conftest import assert_user_error, planted_sentences, run_kw2v, write_corpus
 
 from kw2v.cli import main
 
@@ -84,10 +84,7 @@ def test_neighbors_evaluate_plot_export(run_dir, tmp_path, capsys):
 )
 def test_user_errors_one_line_exit_2_no_traceback(args, message):
     proc = run_kw2v(*args)
-    assert proc.returncode == 2, proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0] and lines[0].startswith("kw2v: error:")
-    assert "Traceback" not in proc.stdout + proc.stderr
+    assert_user_error(proc, message)
 
 
 def test_unknown_word_suggests_close_ones(run_dir, capsys):

@@ -5,7 +5,6 @@ starts, so those runs happen in subprocesses.
 """
 
 import json
-import socket
 import textwrap
 
 import numpy as np
@@ -13,6 +12,7 @@ import pytest
 from conftest import (
     METHODS,
     cli_flags,
+    free_ports,
     group_purity,
     method_options,
     planted_sentences,
@@ -93,18 +93,8 @@ WORKER = """
 """
 
 
-def _free_ports(n):
-    socks = [socket.socket() for _ in range(n)]
-    for s in socks:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
-
-
 def test_two_workers_on_loopback_train_the_same_vectors(tmp_path):
-    workers = [f"127.0.0.1:{p}" for p in _free_ports(2)]
+    workers = [f"127.0.0.1:{p}" for p in free_ports(2)]
     procs = []
     for index in range(2):
         tf_config = {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
