@@ -4,7 +4,14 @@ import os
 
 import keras
 import pytest
-from conftest import assert_user_error, planted_sentences, run_kw2v, write_corpus
+from conftest import (
+    METHODS,
+    assert_user_error,
+    cli_flags,
+    planted_sentences,
+    run_kw2v,
+    write_corpus,
+)
 
 from kw2v.cli import main
 
@@ -112,20 +119,32 @@ def test_vectors_with_nan_name_the_word_instead_of_scores(tmp_path, capsys):
     assert warning.startswith("kw2v: warning: ") and "'queen'" in warning
 
 
-def test_cli_trains_each_variant(tmp_path, capsys):
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory):
+    return write_corpus(tmp_path_factory.mktemp("cli") / "planted.txt", planted_sentences(300))
+
+
+def _train_argv(corpus, out, *flags):
+    common = ["--corpus", str(corpus), "--epochs", "1", "--dim", "8", "--min-count", "1"]
+    return ["train", *common, "--out", str(out), *flags]
+
+
+# skip-gram with negative sampling is run_dir's method, above
+@pytest.mark.parametrize("method", [m for m in METHODS if m != "skipgram"])
+def test_cli_trains_each_variant(small_corpus, tmp_path, method):
     from gensim.models import KeyedVectors
 
-    corpus = tmp_path / "planted.txt"
-    write_corpus(corpus, planted_sentences(300))
-    common = ["--corpus", str(corpus), "--epochs", "1", "--dim", "8", "--min-count", "1"]
-    for flags in (["--model", "cbow"], ["--loss", "hierarchical"], ["--model", "glove"]):
-        out = tmp_path / flags[1]
-        assert main(["train", *common, "--out", str(out), *flags]) == 0
-        kv = KeyedVectors.load_word2vec_format(out / "vectors.bin", binary=True)
-        assert len(kv) == 32 and kv.vector_size == 8
-    # the saved hierarchical-softmax model reloads, custom loss included
-    model = keras.models.load_model(tmp_path / "hierarchical" / "model.keras", safe_mode=True)
-    assert model.get_layer("node_embedding").input_dim == 31
-    assert main(["train", *common, "--out", str(tmp_path / "x"), "--model", "glove",
-                 "--loss", "hierarchical"]) == 2  # fmt: skip
+    out = tmp_path / method
+    assert main(_train_argv(small_corpus, out, *cli_flags(METHODS[method]))) == 0
+    kv = KeyedVectors.load_word2vec_format(out / "vectors.bin", binary=True)
+    assert len(kv) == 32 and kv.vector_size == 8
+    if METHODS[method].get("objective") == "hierarchical":
+        # the saved hierarchical-softmax model reloads, custom loss included
+        model = keras.models.load_model(out / "model.keras", safe_mode=True)
+        assert model.get_layer("node_embedding").input_dim == 31
+
+
+def test_cli_refuses_glove_with_hierarchical_softmax(small_corpus, tmp_path, capsys):
+    argv = _train_argv(small_corpus, tmp_path / "x", "--model", "glove", "--loss", "hierarchical")
+    assert main(argv) == 2
     assert "--loss" in capsys.readouterr().err

@@ -36,7 +36,8 @@ def _python(code: str, *args, env=None, timeout=180):
 
 
 MIRRORED_CLI = """
-        from kw2v import RowAdagrad
+    import sys
+    from kw2v import RowAdagrad
     from kw2v.cli import main
 
     kinds = set()  # the gradients RowAdagrad is given, recorded as the step is traced

@@ -77,7 +77,6 @@ def test_shards_split_the_corpus_with_exact_steps():
 
 def test_glove_and_cbow_shards_split_the_data_with_their_own_streams():
     """The shared base shards every method's pipeline: contiguous shares, fixed steps."""
-    from kw2v.cbow import CBOWPipeline
     from kw2v.glove import GloVePipeline, count_cooccurrences
 
     ids = np.random.default_rng(0).integers(1, 40, 4000).astype(np.int32)

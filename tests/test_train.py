@@ -1,3 +1,6 @@
+"""train(): one training loop for every method. The planted groups are recovered by all five
+(conftest.METHODS); seeds, run folders, probes and bad options."""
+
 import keras
 import numpy as np
 import pytest
