@@ -76,6 +76,11 @@ def cli_flags(options: dict) -> list[str]:
     return [f"{flag_of(fields[k])}={v}" for k, v in options.items() if k != "verbose"]
 
 
+def planted_file(path, n_sentences: int = 1500):
+    """:func:`planted_sentences` as a corpus file at ``path`` (:func:`write_corpus`)."""
+    return write_corpus(path, planted_sentences(n_sentences))
+
+
 def random_sentences(n_sentences: int = 300, n_words: int = 40, seed: int = 5):
     """Sentences of 3 to 29 words drawn at random from ``w0 .. w39``: no structure to learn,
     enough tokens for several chunks of a pipeline."""

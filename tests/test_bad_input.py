@@ -12,9 +12,8 @@ from conftest import (
     METHODS,
     assert_user_error,
     cli_flags,
-    planted_sentences,
+    planted_file,
     run_kw2v,
-    write_corpus,
 )
 
 from kw2v import Corpus, Kw2vError
@@ -127,7 +126,7 @@ def files(tmp_path_factory):
         zf.writestr("b.txt", "the dog\n")
     (d / "blocker").write_text("a file where a folder should be")
     good = d / "good.txt"
-    write_corpus(good, planted_sentences(200))
+    planted_file(good, 200)
     header, row = b"3 4\n", lambda w: w + b" " + b"\x00\x00\x80\x3f" * 4
     (d / "truncated.bin").write_bytes(header + row(b"a") + row(b"b")[:9])
     (d / "count.bin").write_bytes(b"5 4\n" + row(b"a") + row(b"b") + row(b"c"))

@@ -8,9 +8,8 @@ from conftest import (
     METHODS,
     assert_user_error,
     cli_flags,
-    planted_sentences,
+    planted_file,
     run_kw2v,
-    write_corpus,
 )
 
 from kw2v.cli import main
@@ -21,7 +20,7 @@ def run_dir(tmp_path_factory):
     """A corpus file and a short `train` run on it, shared by the tests below."""
     root = tmp_path_factory.mktemp("cli")
     corpus = root / "planted.txt"
-    write_corpus(corpus, planted_sentences())
+    planted_file(corpus)
     out = root / "run"
     argv = [
         "train",
@@ -121,7 +120,7 @@ def test_vectors_with_nan_name_the_word_instead_of_scores(tmp_path, capsys):
 
 @pytest.fixture(scope="module")
 def small_corpus(tmp_path_factory):
-    return write_corpus(tmp_path_factory.mktemp("cli") / "planted.txt", planted_sentences(300))
+    return planted_file(tmp_path_factory.mktemp("cli") / "planted.txt", 300)
 
 
 def _train_argv(corpus, out, *flags):
