@@ -1,12 +1,9 @@
 """The space-forming film: snapshots, one fixed basis, the loss curve, the GIF, the CLI flag."""
 
-import subprocess
-import sys
-
 import keras
 import numpy as np
 import pytest
-from conftest import METHODS, method_options
+from conftest import METHODS, assert_user_error, method_options, run_kw2v
 from PIL import Image
 
 from kw2v import Kw2vError, SpaceAnimation, Vocabulary, train
@@ -95,11 +92,6 @@ def test_too_few_probe_words_is_a_clear_error():
 
 
 def test_cli_refuses_an_animation_path_it_cannot_write(tmp_path):
-    proc = subprocess.run(
-        [sys.executable, "-m", "kw2v", "train", "--corpus", "wiki-sample", "--out",
-         str(tmp_path / "run"), "--animate", str(tmp_path / "space.txt")],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert proc.returncode == 2
-    assert "--animate" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in proc.stderr
+    proc = run_kw2v("train", "--corpus", "wiki-sample", "--out", str(tmp_path / "run"),
+                    "--animate", str(tmp_path / "space.txt"))  # fmt: skip
+    assert_user_error(proc, "--animate")

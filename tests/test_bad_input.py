@@ -4,13 +4,17 @@ per case, most of them before TensorFlow loads, so they are quick)."""
 
 import gzip
 import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import METHODS, cli_flags, planted_sentences
+from conftest import (
+    METHODS,
+    assert_user_error,
+    cli_flags,
+    planted_file,
+    run_kw2v,
+)
 
 from kw2v import Corpus, Kw2vError
 from kw2v.cli import main
@@ -105,28 +109,6 @@ def test_zip_member_escaping_the_folder_is_only_streamed(tmp_path):
 # --------------------------------------------------------------------------- command line
 
 
-def _cli(*args, timeout=120):
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    return subprocess.run(
-        [sys.executable, "-m", "kw2v", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
-
-
-def _assert_user_error(proc, *fragments):
-    """Exit status 2, at most three short lines on stderr, each fragment in them, no traceback."""
-    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
-    lines = proc.stderr.strip().splitlines()
-    assert 1 <= len(lines) <= 3, proc.stderr
-    assert lines[-1].startswith("kw2v: error: ")
-    for fragment in fragments:
-        assert fragment in proc.stderr, (fragment, proc.stderr)
-    assert "Traceback" not in proc.stdout + proc.stderr
-
-
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     """Bad corpora and damaged vectors files, plus one small good corpus."""
@@ -144,7 +126,7 @@ def files(tmp_path_factory):
         zf.writestr("b.txt", "the dog\n")
     (d / "blocker").write_text("a file where a folder should be")
     good = d / "good.txt"
-    good.write_text("\n".join(" ".join(s) for s in planted_sentences(200)) + "\n")
+    planted_file(good, 200)
     header, row = b"3 4\n", lambda w: w + b" " + b"\x00\x00\x80\x3f" * 4
     (d / "truncated.bin").write_bytes(header + row(b"a") + row(b"b")[:9])
     (d / "count.bin").write_bytes(b"5 4\n" + row(b"a") + row(b"b") + row(b"c"))
@@ -198,14 +180,14 @@ TRAIN = "train --corpus {d}/good.txt --out {d}/out"
 )
 def test_command_line_user_errors(files, command, fragments):
     args = [arg.format(d=files) for arg in command.split()]
-    _assert_user_error(_cli(*args), *fragments)
+    assert_user_error(run_kw2v(*args), *fragments, most_lines=3)
 
 
 def test_export_onto_a_folder_names_the_folder(files, tmp_path):
     good = tmp_path / "v.txt"
     good.write_text("1 2\na 1 2\n")
-    proc = _cli("export", str(good), "--format", "word2vec-text", "--out", str(tmp_path))
-    _assert_user_error(proc, f"{tmp_path} is a folder")
+    proc = run_kw2v("export", str(good), "--format", "word2vec-text", "--out", str(tmp_path))
+    assert_user_error(proc, f"{tmp_path} is a folder", most_lines=3)
 
 
 # Errors found only after TensorFlow loads run in-process (TensorFlow is already imported).
@@ -312,8 +294,8 @@ def test_every_method_refuses_bad_input_in_one_line(
 )
 def test_an_option_the_method_does_not_use_is_refused_before_tensorflow(method, option, why):
     args = [*_train_args(Path("/nonexistent-but-unread"), "c.txt"), *option]
-    proc = _cli(*args, *cli_flags(METHODS[method]))
-    _assert_user_error(proc, option[0], why)
+    proc = run_kw2v(*args, *cli_flags(METHODS[method]))
+    assert_user_error(proc, option[0], why, most_lines=3)
 
 
 def test_options_a_method_reads_are_accepted(files, tmp_path, capsys):

@@ -1,11 +1,16 @@
 """The command line: every command on a small trained run, and user errors as one line, exit 2."""
 
 import os
-import subprocess
-import sys
 
+import keras
 import pytest
-from conftest import planted_sentences
+from conftest import (
+    METHODS,
+    assert_user_error,
+    cli_flags,
+    planted_file,
+    run_kw2v,
+)
 
 from kw2v.cli import main
 
@@ -15,7 +20,7 @@ def run_dir(tmp_path_factory):
     """A corpus file and a short `train` run on it, shared by the tests below."""
     root = tmp_path_factory.mktemp("cli")
     corpus = root / "planted.txt"
-    corpus.write_text("\n".join(" ".join(s) for s in planted_sentences()) + "\n")
+    planted_file(corpus)
     out = root / "run"
     argv = [
         "train",
@@ -36,17 +41,6 @@ def run_dir(tmp_path_factory):
     ]
     assert main(argv) == 0
     return out
-
-
-def _cli(*args, timeout=120):
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    return subprocess.run(
-        [sys.executable, "-m", "kw2v", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
 
 
 def test_train_writes_vectors_that_gensim_loads(run_dir):
@@ -95,11 +89,8 @@ def test_neighbors_evaluate_plot_export(run_dir, tmp_path, capsys):
     ],
 )
 def test_user_errors_one_line_exit_2_no_traceback(args, message):
-    proc = _cli(*args)
-    assert proc.returncode == 2, proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0] and lines[0].startswith("kw2v: error:")
-    assert "Traceback" not in proc.stdout + proc.stderr
+    proc = run_kw2v(*args)
+    assert_user_error(proc, message)
 
 
 def test_unknown_word_suggests_close_ones(run_dir, capsys):
@@ -121,7 +112,38 @@ def test_vectors_with_nan_name_the_word_instead_of_scores(tmp_path, capsys):
         assert "'queen' (and 1 other word(s)) holds NaN or infinite values" in line
         assert line.startswith("kw2v: error: ")
     out = tmp_path / "copy.txt"
-    proc = _cli("export", str(path), "--format", "word2vec-text", "--out", str(out))
+    proc = run_kw2v("export", str(path), "--format", "word2vec-text", "--out", str(out))
     assert proc.returncode == 0 and out.is_file()
     (warning,) = proc.stderr.splitlines()
     assert warning.startswith("kw2v: warning: ") and "'queen'" in warning
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory):
+    return planted_file(tmp_path_factory.mktemp("cli") / "planted.txt", 300)
+
+
+def _train_argv(corpus, out, *flags):
+    common = ["--corpus", str(corpus), "--epochs", "1", "--dim", "8", "--min-count", "1"]
+    return ["train", *common, "--out", str(out), *flags]
+
+
+# skip-gram with negative sampling is run_dir's method, above
+@pytest.mark.parametrize("method", [m for m in METHODS if m != "skipgram"])
+def test_cli_trains_each_variant(small_corpus, tmp_path, method):
+    from gensim.models import KeyedVectors
+
+    out = tmp_path / method
+    assert main(_train_argv(small_corpus, out, *cli_flags(METHODS[method]))) == 0
+    kv = KeyedVectors.load_word2vec_format(out / "vectors.bin", binary=True)
+    assert len(kv) == 32 and kv.vector_size == 8
+    if METHODS[method].get("objective") == "hierarchical":
+        # the saved hierarchical-softmax model reloads, custom loss included
+        model = keras.models.load_model(out / "model.keras", safe_mode=True)
+        assert model.get_layer("node_embedding").input_dim == 31
+
+
+def test_cli_refuses_glove_with_hierarchical_softmax(small_corpus, tmp_path, capsys):
+    argv = _train_argv(small_corpus, tmp_path / "x", "--model", "glove", "--loss", "hierarchical")
+    assert main(argv) == 2
+    assert "--loss" in capsys.readouterr().err

@@ -5,36 +5,32 @@ starts, so those runs happen in subprocesses.
 """
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import METHODS, cli_flags, group_purity, method_options, planted_sentences
+from conftest import (
+    METHODS,
+    cli_flags,
+    free_ports,
+    group_purity,
+    method_options,
+    planted_sentences,
+    run_python,
+    start_python,
+    write_corpus,
+)
 
 from kw2v import Kw2vError, TrainConfig, WordVectors, distribute, train
 from kw2v.cli import main
 from kw2v.files import read_epoch_vectors
 
-TESTS = Path(__file__).resolve().parent
 SMALL = {"dim": 16, "epochs": 4, "min_count": 1, "sample": 0, "batch_size": 256, "window": 3}
 
 
 def _python(code: str, *args, env=None, timeout=180):
     """Run ``code`` in a fresh Python with the tests folder importable; fail on a bad exit."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TESTS), env.get("PYTHONPATH")]))
-    proc = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code), *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
+    proc = run_python("-c", textwrap.dedent(code), *args, env=env, timeout=timeout)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc.stdout
 
@@ -64,7 +60,7 @@ def test_mirrored_on_two_logical_cpus_trains_as_one_device_does(tmp_path, method
     method, each in its own process (devices are fixed when TensorFlow starts)."""
     sentences = planted_sentences(500)  # small: each method starts its own TensorFlow
     corpus = tmp_path / "planted.txt"
-    corpus.write_text("\n".join(" ".join(s) for s in sentences) + "\n")
+    write_corpus(corpus, sentences)
     out = tmp_path / "run"
     options = method_options(method, **{**SMALL, "epochs": 1})
     stdout = _python(
@@ -98,36 +94,19 @@ WORKER = """
 """
 
 
-def _free_ports(n):
-    socks = [socket.socket() for _ in range(n)]
-    for s in socks:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
-
-
 def test_two_workers_on_loopback_train_the_same_vectors(tmp_path):
-    workers = [f"127.0.0.1:{p}" for p in _free_ports(2)]
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TESTS), env.get("PYTHONPATH")]))
+    workers = [f"127.0.0.1:{p}" for p in free_ports(2)]
     procs = []
     for index in range(2):
         tf_config = {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
+        options = json.dumps({**SMALL, "epochs": 2})
         procs.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-c",
-                    textwrap.dedent(WORKER),
-                    str(tmp_path),
-                    json.dumps({**SMALL, "epochs": 2}),
-                ],
-                env={**env, "TF_CONFIG": json.dumps(tf_config)},
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
+            start_python(
+                "-c",
+                textwrap.dedent(WORKER),
+                str(tmp_path),
+                options,
+                env={"TF_CONFIG": json.dumps(tf_config)},
             )
         )
     try:

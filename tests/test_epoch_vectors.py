@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from conftest import METHODS, cli_flags, method_options, planted_sentences
+from conftest import METHODS, cli_flags, method_options, planted_sentences, write_corpus
 
 from kw2v import Vocabulary, WordVectors
 from kw2v.callbacks import EpochVectors
@@ -17,7 +17,7 @@ from kw2v.files import read_epoch_vectors, save_epoch_vectors
 @pytest.fixture(scope="module")
 def corpus_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("epochs") / "planted.txt"
-    path.write_text("\n".join(" ".join(s) for s in planted_sentences(400)) + "\n")
+    write_corpus(path, planted_sentences(400))
     return path
 
 

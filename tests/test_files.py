@@ -13,25 +13,6 @@ from kw2v.errors import Kw2vError
 from kw2v.files import atomic_write, read_word2vec, write_word2vec
 from kw2v.vectors import WordVectors
 
-WORDS = ["the", "king", "queen", "man", "woman", "prince", "princess", "apple", "banana", "kings"]
-
-
-@pytest.fixture(scope="module")
-def wv() -> WordVectors:
-    rng = np.random.default_rng(42)
-    words = WORDS + [f"w{i}" for i in range(190)] + ["café", "naïve", "日本"]
-    return WordVectors(
-        words, rng.standard_normal((len(words), 16)), counts=range(len(words), 0, -1)
-    )
-
-
-@pytest.fixture(scope="module")
-def kv(wv: WordVectors) -> KeyedVectors:
-    kv = KeyedVectors(wv.dim)
-    kv.add_vectors(wv.words, np.array(wv.vectors))
-    return kv
-
-
 # --- word2vec formats --------------------------------------------------------------------------
 
 

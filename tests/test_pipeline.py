@@ -1,77 +1,55 @@
+"""What every method's pipeline shares (kw2v.pipeline): exact epochs, reproducible and
+resumable from any epoch, in NumPy and in tf.data; shards with their own streams and the same
+steps; a memory-mapped corpus; a tiny corpus. Parametrised over the methods
+(conftest.METHODS) where a rule holds for all of them."""
+
 import numpy as np
 import pytest
+import tensorflow as tf
+from conftest import METHODS, method_pipeline, random_sentences, skipgram_pipeline
 
-from kw2v import Kw2vError, SkipGramPipeline, Vocabulary, encode_corpus
+from kw2v import CBOWPipeline, Kw2vError, SkipGramPipeline, Vocabulary, encode_corpus
 
-
-def _pipeline(ids, counts, **kw):
-    kw.setdefault("batch_size", 16)
-    return SkipGramPipeline(np.asarray(ids, np.int32), np.asarray(counts), **kw)
-
-
-def test_encode_corpus_drops_unknown_words_and_marks_sentences():
-    vocab = Vocabulary.build([["a", "b", "a"], ["b", "rare"]], min_count=2)
-    ids, starts = encode_corpus([["a", "b", "a"], ["rare"], ["b", "rare", "a"]], vocab)
-    assert vocab.decode(ids) == ["a", "b", "a", "b", "a"]
-    assert starts.tolist() == [0, 3]
+#: Batches of 64 from a corpus read in chunks of 700 tokens (a short last chunk), seed 2.
+CORPUS = {"batch_size": 64, "chunk_tokens": 700, "seed": 2, "min_count": 1}
 
 
-def test_exact_batch_count_shapes_and_true_contexts(planted):
-    vocab = Vocabulary.build(planted, min_count=1)
-    ids, starts = encode_corpus(planted, vocab)
-    p = _pipeline(ids, vocab.counts, sentence_starts=starts, window=3, negative=4, sample=0)
-    batches = list(p.batches(0))
-    assert len(batches) == p.steps_per_epoch()
-    t, c = batches[0]
-    assert t.shape == (16,) and c.shape == (16, 5)
-    # the true context (column 0) shares the target's planted group; negatives need not
-    words = np.array(vocab.words)
-    assert all(words[a][0] == words[b][0] for a, b in zip(t, c[:, 0], strict=True))
-    # the expected number of pairs is a good estimate of a real pass
-    real = sum(len(b[0]) for b in p._pass_batches(np.random.default_rng(0), 16))
-    assert abs(real - p.expected_pairs()) / p.expected_pairs() < 0.03
+def _flat(batch):
+    """A batch (any method's: inputs, targets, weights) as nested lists, to compare."""
+    return [np.asarray(v).tolist() for v in tf.nest.flatten(batch)]
 
 
-def test_negatives_follow_the_unigram_075_distribution():
-    counts = np.array([0, 8000, 1000, 100])
-    rng = np.random.default_rng(0)
-    ids = rng.choice(4, size=9100, p=counts / counts.sum()).astype(np.int32)
-    p = _pipeline(ids[ids > 0], counts, negative=5, sample=0, batch_size=256)
-    negs = np.concatenate([c[:, 1:].ravel() for _, c in p.batches(0)])
-    freq = np.bincount(negs, minlength=4)[1:] / len(negs)
-    want = counts[1:] ** 0.75 / (counts[1:] ** 0.75).sum()
-    np.testing.assert_allclose(freq, want, atol=0.01)
+# --------------------------------------------------------------------------- epochs
 
 
-def test_reproducible_per_epoch_and_different_across_epochs():
-    ids = np.random.default_rng(0).integers(1, 50, 3000)
-    counts = np.bincount(ids, minlength=50)
-    a = [c.copy() for _, c in _pipeline(ids, counts, seed=3).batches(1)]
-    b = [c.copy() for _, c in _pipeline(ids, counts, seed=3).batches(1)]
-    d = [c.copy() for _, c in _pipeline(ids, counts, seed=3).batches(2)]
-    assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
-    assert not all(np.array_equal(x, y) for x, y in zip(a, d, strict=False))
+@pytest.mark.parametrize("method", METHODS)
+def test_reproducible_per_epoch_and_different_across_epochs(method):
+    p, again = (method_pipeline(method, random_sentences(), batch_size=16, seed=3) for _ in "ab")
+    a = [_flat(b) for b in p.batches(1)]
+    b = [_flat(b) for b in again.batches(1)]
+    d = [_flat(b) for b in p.batches(2)]
+    assert len(a) == p.steps_per_epoch()
+    assert all(x == y for x, y in zip(a, b, strict=True))
+    assert not all(x == y for x, y in zip(a, d, strict=True))
 
 
-def test_dataset_labels_and_endless_epochs():
-    ids = np.random.default_rng(0).integers(1, 20, 500)
-    p = _pipeline(ids, np.bincount(ids, minlength=20), negative=3)
+@pytest.mark.parametrize("method", METHODS)
+def test_dataset_epochs_are_exact_reproducible_and_resume_where_they_stopped(method):
+    p = method_pipeline(method, random_sentences(), **CORPUS)
     steps = p.steps_per_epoch()
-    items = list(p.dataset().take(2 * steps + 1))  # runs past one epoch without ending
-    assert len(items) == 2 * steps + 1
-    x, y = items[0]
-    assert x["context"].shape[1] == 4
-    np.testing.assert_array_equal(y.numpy()[0], [1, 0, 0, 0])
+    first = [_flat(b) for b in p.dataset().take(2 * steps)]
+    again = [_flat(b) for b in p.dataset().take(2 * steps)]
+    resumed = [_flat(b) for b in p.dataset(start_epoch=1).take(steps)]
+    assert first == again
+    assert resumed == first[steps:]  # epoch 1 is the same whether or not epoch 0 ran
+    assert first[:steps] != first[steps:]  # each epoch draws anew
+    batch = next(iter(p.dataset()))
+    assert all(v.shape[0] == 64 for v in tf.nest.flatten(batch))
+    if method in ("skipgram", "cbow"):  # the true word, then 5 negatives
+        assert batch[1].shape == (64, 6)
 
 
-def test_tiny_corpus_gives_one_short_batch_and_no_pairs_is_an_error():
-    p = _pipeline([1, 2, 1], [0, 2, 1], batch_size=1024, sample=0)
-    ((t, c),) = list(p.batches(0))
-    assert 0 < len(t) < 1024
-    with pytest.raises(Kw2vError, match="at least 2"):
-        _pipeline([1], [0, 1])
-    with pytest.raises(Kw2vError, match="no training pairs"):
-        list(_pipeline([1, 2], [0, 1, 1], sentence_starts=np.array([0, 1])).batches(0))
+# --------------------------------------------------------------------------- shards
 
 
 def test_shards_split_the_corpus_with_exact_steps():
@@ -79,7 +57,7 @@ def test_shards_split_the_corpus_with_exact_steps():
     # which half it read
     rng = np.random.default_rng(0)
     ids = np.concatenate([rng.integers(1, 10, 2000), rng.integers(10, 20, 2000)])
-    whole = _pipeline(ids, np.bincount(ids, minlength=20), sample=0, chunk_tokens=300)
+    whole = skipgram_pipeline(ids, np.bincount(ids, minlength=20), sample=0, chunk_tokens=300)
     a, b = whole.shard(0, 2, batch_size=8, steps=40), whole.shard(1, 2, batch_size=8, steps=40)
     assert (a.lo, a.hi, b.lo, b.hi) == (0, 2000, 2000, 4000)
     assert abs(a.expected_pairs() + b.expected_pairs() - whole.expected_pairs()) < 1e-6
@@ -99,7 +77,6 @@ def test_shards_split_the_corpus_with_exact_steps():
 
 def test_glove_and_cbow_shards_split_the_data_with_their_own_streams():
     """The shared base shards every method's pipeline: contiguous shares, fixed steps."""
-    from kw2v.cbow import CBOWPipeline
     from kw2v.glove import GloVePipeline, count_cooccurrences
 
     ids = np.random.default_rng(0).integers(1, 40, 4000).astype(np.int32)
@@ -117,3 +94,51 @@ def test_glove_and_cbow_shards_split_the_data_with_their_own_streams():
     a, b = (cbow.shard(i, 2) for i in range(2))
     assert a.expected_examples() + b.expected_examples() == pytest.approx(cbow.expected_examples())
     assert not np.array_equal(next(a.batches(0))[0], next(b.batches(0))[0])
+
+
+def test_dataset_shards_split_the_data_and_make_the_same_steps():
+    p = method_pipeline("skipgram", random_sentences(), **CORPUS)
+    parts = [p.shard(i, 2, steps=5) for i in range(2)]
+    seen = []
+    for part in parts:
+        batches = list(part.dataset().take(5))
+        assert len(batches) == 5
+        seen.append({int(t) for x, _ in batches for t in x["target"]})
+    assert seen[0] != seen[1]
+
+
+# --------------------------------------------------------------------------- the corpus
+
+
+@pytest.mark.parametrize("cls", [SkipGramPipeline, CBOWPipeline])
+@pytest.mark.parametrize("shard", [None, (1, 3)])
+def test_a_memory_mapped_corpus_makes_the_same_batches_as_one_in_memory(tmp_path, shard, cls):
+    sentences = random_sentences()
+    vocab = Vocabulary.build(sentences, min_count=1)
+    options = {"batch_size": 64, "chunk_tokens": 700, "seed": 2}  # a short last chunk
+    made = []
+    for path in (None, tmp_path / "ids"):
+        ids, starts = encode_corpus(sentences, vocab, path)
+        p = cls(ids, vocab.counts, sentence_starts=starts, **options)
+        if shard is not None:
+            p = p.shard(*shard, steps=4)
+        made.append([_flat(b) for b in p.dataset().take(2 * p.steps_per_epoch())])
+    assert len(ids) % 700 and made[0] == made[1]
+
+
+def test_tiny_corpus_gives_one_short_batch_and_no_pairs_is_an_error():
+    p = skipgram_pipeline([1, 2, 1], [0, 2, 1], batch_size=1024, sample=0)
+    ((t, c),) = list(p.batches(0))
+    assert 0 < len(t) < 1024
+    with pytest.raises(Kw2vError, match="at least 2"):
+        skipgram_pipeline([1], [0, 1])
+    with pytest.raises(Kw2vError, match="no training pairs"):
+        list(skipgram_pipeline([1, 2], [0, 1, 1], sentence_starts=np.array([0, 1])).batches(0))
+
+
+def test_a_tiny_corpus_makes_one_short_batch_per_pass():
+    vocab = Vocabulary.build([["a", "b", "c"]], min_count=1)
+    ids, starts = encode_corpus([["a", "b", "c"]], vocab)
+    p = SkipGramPipeline(ids, vocab.counts, sentence_starts=starts, sample=0.0, batch_size=64)
+    x, y = next(iter(p.dataset()))
+    assert 1 <= len(x["target"]) <= 6 and y.shape[1] == 6  # 3 words: at most 6 pairs

@@ -10,7 +10,6 @@ import os
 import shlex
 import shutil
 import signal
-import subprocess
 import sys
 import time
 import zipfile
@@ -18,7 +17,17 @@ import zipfile
 import keras
 import numpy as np
 import pytest
-from conftest import METHODS, cli_flags, method_options, planted_sentences
+from conftest import (
+    METHODS,
+    assert_user_error,
+    cli_flags,
+    method_options,
+    planted_sentences,
+    run_kw2v,
+    start_kw2v,
+    start_python,
+    write_corpus,
+)
 
 from kw2v import Corpus, Kw2vError, load_model, train
 from kw2v.run_folder import BACKUP_DIR, LOCK_FILE, STATE_FILE
@@ -43,7 +52,7 @@ def _stop(planted, out, at, **kw):
     options = method_options(kw.pop("method", "skipgram"), **{**SMALL, **kw})
     with pytest.raises(KeyboardInterrupt):
         train(planted, out_dir=out, callbacks=[StopAt(at)], **options)
-    return json.loads((out / BACKUP_DIR / STATE_FILE).read_text())
+    return _state(out)
 
 
 def _state(out):
@@ -97,15 +106,8 @@ def test_command_line_refuses_other_options_before_tensorflow(planted, tmp_path)
     _stop(planted, out, at=1, epochs=2)
     corpus = tmp_path / "c.txt"
     corpus.write_text("the cat sat on the mat\n")
-    proc = subprocess.run(
-        [sys.executable, "-m", "kw2v", "train", "--corpus", str(corpus), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    (line,) = proc.stderr.splitlines()
-    assert "other options: --dim 8 (now 100)" in line and f"delete {out / BACKUP_DIR}" in line
+    proc = run_kw2v("train", "--corpus", str(corpus), "--out", str(out), timeout=60)
+    assert_user_error(proc, "other options: --dim 8 (now 100)", f"delete {out / BACKUP_DIR}")
 
 
 def test_run_stopped_in_its_first_epoch_starts_afresh(planted, tmp_path, capsys):
@@ -172,28 +174,12 @@ def test_load_model_refuses_a_file_that_would_run_code(tmp_path):
 # --------------------------------------------------------------------------- real processes
 
 
-def _write_corpus(path, n_sentences, length=10):
-    lines = (" ".join(s) for s in planted_sentences(n_sentences, length))
-    path.write_text("\n".join(lines) + "\n")
-
-
 def _train_command(corpus, out, epochs=4, method="skipgram"):
     options = {"dim": 16, "min_count": 1, "sample": 0, "window": 3, "batch_size": 64}
     return [
         *("train", "--corpus", str(corpus), "--out", str(out), "--epochs", str(epochs)),
         *cli_flags(method_options(method, **options)),
     ]
-
-
-def _start(args):
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "kw2v", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
 
 
 def _read_until(proc, prefix, timeout=240):
@@ -220,18 +206,14 @@ def test_sigkill_during_epoch_2_then_the_same_command_resumes(tmp_path, method):
     # 500 words at random: GloVe's matrix then has ~10^5 entries, epochs of a second or so.
     rng = np.random.default_rng(0)
     words = rng.integers(500, size=(3_000, 10))
-    corpus.write_text("\n".join(" ".join(f"w{i}" for i in line) for line in words) + "\n")
+    write_corpus(corpus, [[f"w{i}" for i in line] for line in words])
     args = _train_command(corpus, out, method=method)
 
-    proc = _start(args)
+    proc = start_kw2v(*args)
     _read_until(proc, "Epoch 2/4")  # epoch 1 is saved before epoch 2 begins
     proc.send_signal(signal.SIGSTOP)  # frozen in epoch 2, holding the folder's lock
-    second = subprocess.run(
-        [sys.executable, "-m", "kw2v", *args], capture_output=True, text=True, timeout=60
-    )
-    assert second.returncode == 2 and "Traceback" not in second.stderr
-    (line,) = second.stderr.splitlines()
-    assert f"another kw2v run (pid {proc.pid}) is training into {out}" in line
+    second = run_kw2v(*args, timeout=60)
+    assert_user_error(second, f"another kw2v run (pid {proc.pid}) is training into {out}")
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
     assert proc.returncode == -signal.SIGKILL
@@ -239,7 +221,7 @@ def test_sigkill_during_epoch_2_then_the_same_command_resumes(tmp_path, method):
     assert 1 <= done < 4
     assert (out / LOCK_FILE).exists()  # left behind, but released by the killed process
 
-    proc = _start(args)
+    proc = start_kw2v(*args)
     stdout, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 0, stderr
     assert f"resuming from epoch {done + 1} of 4" in stdout
@@ -259,10 +241,10 @@ def test_ctrl_c_exits_130_with_the_command_that_resumes(tmp_path):
     """Ctrl-C is sent once epoch 2 has begun; the run has 50 epochs, so it can only pass if
     the interrupt is honoured, however slow the machine (no timing in the test)."""
     corpus, out = tmp_path / "planted.txt", tmp_path / "run"
-    _write_corpus(corpus, 3_000)
+    write_corpus(corpus, planted_sentences(3_000, 10))
     args = _train_command(corpus, out, epochs=50)
 
-    proc = _start(args)
+    proc = start_kw2v(*args)
     _read_until(proc, "Epoch 2/50")
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=120)
@@ -283,7 +265,7 @@ def _cli_train(tmp_path, planted, *extra):
     from kw2v.cli import main
 
     corpus = tmp_path / "planted.txt"
-    corpus.write_text("\n".join(" ".join(s) for s in planted) + "\n")
+    write_corpus(corpus, planted)
     argv = ["train", "--corpus", str(corpus), "--out", str(tmp_path / "run"), "--epochs", "1"]
     return main([*argv, "--dim", "4", "--min-count", "1", "--sample", "0", *extra])
 
@@ -342,9 +324,7 @@ while True:
 @pytest.mark.parametrize("delay", [0.0, 0.05, 0.13])
 def test_sigkill_while_saving_vectors_leaves_a_complete_file(tmp_path, delay):
     path = tmp_path / "vectors.bin"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _WRITER, str(path)], stdout=subprocess.PIPE, text=True
-    )
+    proc = start_python("-c", _WRITER, str(path))
     assert proc.stdout.readline() == "saved\n"
     time.sleep(delay)  # somewhere inside a later save
     proc.kill()
@@ -368,7 +348,7 @@ def test_checkpoint_that_cannot_be_written_is_one_line(planted, tmp_path, monkey
 
     monkeypatch.setattr(kw2v.run_folder, "atomic_path", disk_full)
     corpus = tmp_path / "planted.txt"
-    corpus.write_text("\n".join(" ".join(s) for s in planted) + "\n")
+    write_corpus(corpus, planted)
     argv = ["train", "--corpus", str(corpus), "--out", str(tmp_path / "run"), "--epochs", "1"]
     assert main([*argv, "--dim", "4", "--min-count", "1", "--sample", "0"]) == 2
     err = capsys.readouterr().err

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -13,6 +10,7 @@ import urllib.request
 
 import numpy as np
 import pytest
+from conftest import free_ports, start_python
 
 from kw2v.files import TENSORBOARD_TENSOR
 from kw2v.vectors import WordVectors
@@ -20,12 +18,6 @@ from kw2v.vectors import WordVectors
 pytest.importorskip("tensorboard.plugins.projector", reason="TensorBoard is not installed")
 
 STARTUP_S = 90  # TensorBoard imports TensorFlow; a loaded 2-core CI machine is slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(base: str, route: str, **params: str) -> bytes:
@@ -40,22 +32,11 @@ def _get(base: str, route: str, **params: str) -> bytes:
 def tensorboard(tmp_path):
     """Start ``tensorboard --logdir`` on 127.0.0.1 and a free port; stop it afterwards."""
     log_dir = tmp_path / "logs"
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tensorboard.main",
-            "--logdir",
-            str(log_dir),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    (port,) = free_ports(1)
+    process = start_python(
+        "-m", "tensorboard.main", "--logdir", str(log_dir), "--host", "127.0.0.1",
+        "--port", str(port), quiet=True,
+    )  # fmt: skip
     try:
         yield log_dir, f"http://127.0.0.1:{port}", process
     finally:

@@ -1,32 +1,12 @@
-"""WordVectors: lookup and similarity, checked against gensim (file formats: test_io.py)."""
+"""WordVectors: lookup and similarity, checked against gensim (file formats: test_files.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from gensim.models import KeyedVectors
 
 from kw2v.errors import Kw2vError
 from kw2v.vectors import UnknownWordError, WordVectors
-
-WORDS = ["the", "king", "queen", "man", "woman", "prince", "princess", "apple", "banana", "kings"]
-
-
-@pytest.fixture(scope="module")
-def wv() -> WordVectors:
-    rng = np.random.default_rng(42)
-    words = WORDS + [f"w{i}" for i in range(190)] + ["café", "naïve", "日本"]
-    return WordVectors(
-        words, rng.standard_normal((len(words), 16)), counts=range(len(words), 0, -1)
-    )
-
-
-@pytest.fixture(scope="module")
-def kv(wv: WordVectors) -> KeyedVectors:
-    kv = KeyedVectors(wv.dim)
-    kv.add_vectors(wv.words, np.array(wv.vectors))
-    return kv
-
 
 # --- construction and lookup -------------------------------------------------------------------
 
@@ -85,10 +65,16 @@ QUERIES = [
 ]
 
 
-@pytest.mark.parametrize(("positive", "negative"), QUERIES)
-def test_most_similar_equals_gensim(wv, kv, positive, negative) -> None:
-    ours = wv.most_similar(positive, negative, topn=15)
-    theirs = kv.most_similar(positive=positive, negative=negative, topn=15)
+#: 3CosAdd (``most_similar``) on every query, 3CosMul on those with a positive word.
+SIMILAR = [("most_similar", q) for q in QUERIES] + [("most_similar_cosmul", q) for q in QUERIES[:4]]
+
+
+@pytest.mark.filterwarnings("ignore:Call to deprecated `init_sims`:DeprecationWarning")
+@pytest.mark.parametrize(("name", "query"), SIMILAR)
+def test_most_similar_and_cosmul_equal_gensim(wv, kv, name, query) -> None:
+    positive, negative = query
+    ours = getattr(wv, name)(positive, negative, topn=15)
+    theirs = getattr(kv, name)(positive=positive, negative=negative, topn=15)
     assert [w for w, _ in ours] == [w for w, _ in theirs]
     np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], atol=1e-5)
 
@@ -104,15 +90,6 @@ def test_most_similar_accepts_a_raw_vector(wv, kv) -> None:
     assert [w for w, _ in mixed] == [
         w for w, _ in kv.most_similar([query, "king"], ["man"], topn=10)
     ]
-
-
-@pytest.mark.filterwarnings("ignore:Call to deprecated `init_sims`:DeprecationWarning")
-@pytest.mark.parametrize(("positive", "negative"), QUERIES[:4])
-def test_most_similar_cosmul_equals_gensim(wv, kv, positive, negative) -> None:
-    ours = wv.most_similar_cosmul(positive, negative, topn=15)
-    theirs = kv.most_similar_cosmul(positive=positive, negative=negative, topn=15)
-    assert [w for w, _ in ours] == [w for w, _ in theirs]
-    np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], atol=1e-5)
 
 
 def test_similarity_neighbors_and_topn(wv, kv) -> None:

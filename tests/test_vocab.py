@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from kw2v import Kw2vError, Vocabulary
+from kw2v import Kw2vError, Vocabulary, encode_corpus
 
 
 def test_counts_order_and_reserved_index():
@@ -59,3 +59,21 @@ def test_errors_name_the_fix(tmp_path):
     bad.write_text("word-without-count\n")
     with pytest.raises(Kw2vError, match="bad.tsv:1"):
         Vocabulary.load(bad)
+
+
+def test_encode_corpus_drops_unknown_words_and_marks_sentences():
+    vocab = Vocabulary.build([["a", "b", "a"], ["b", "rare"]], min_count=2)
+    ids, starts = encode_corpus([["a", "b", "a"], ["rare"], ["b", "rare", "a"]], vocab)
+    assert vocab.decode(ids) == ["a", "b", "a", "b", "a"]
+    assert starts.tolist() == [0, 3]
+
+
+def test_encode_corpus_to_a_file_is_memory_mapped_and_equal(tmp_path):
+    sentences = [["a", "b", "a"], ["rare"], ["b", "rare", "a"]] * 1000
+    vocab = Vocabulary.build(sentences, min_count=2)
+    ids, starts = encode_corpus(sentences, vocab)
+    mapped, mapped_starts = encode_corpus(sentences, vocab, tmp_path / "ids")
+    assert isinstance(mapped, np.memmap)
+    np.testing.assert_array_equal(mapped, ids)
+    np.testing.assert_array_equal(mapped_starts, starts)
+    assert (tmp_path / "ids").stat().st_size == 4 * len(ids)
