@@ -60,10 +60,19 @@ METHODS = {
 }
 
 
+#: The methods whose examples can also be made inside the training step
+#: (:mod:`kw2v.device_examples`), that way: resume, bad input and the JAX environment run them.
+ON_DEVICE = {
+    "skipgram-device": {"architecture": "skipgram", "examples": "device"},
+    "cbow-device": {"architecture": "cbow", "examples": "device"},
+}
+
+
 def method_options(method: str, **options) -> dict:
-    """``train()`` keywords for ``method``: its model and loss, plus ``options`` less the ones
-    it refuses (GloVe has no ``sample``: it counts every co-occurrence)."""
-    options = {**METHODS[method], **options}
+    """``train()`` keywords for ``method`` (of :data:`METHODS` or :data:`ON_DEVICE`): its model
+    and loss, plus ``options`` less the ones it refuses (GloVe has no ``sample``: it counts
+    every co-occurrence)."""
+    options = {**{**METHODS, **ON_DEVICE}[method], **options}
     if method == "glove":
         options.pop("sample", None)
     return options

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import (
     METHODS,
+    ON_DEVICE,
     assert_user_error,
     cli_flags,
+    method_options,
     planted_file,
     run_kw2v,
 )
@@ -268,12 +270,13 @@ EVERY_METHOD = [
 ]
 
 
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", [*METHODS, *ON_DEVICE])
 @pytest.mark.parametrize("corpus,extra,fragments", EVERY_METHOD, ids=lambda v: str(v)[:20])
 def test_every_method_refuses_bad_input_in_one_line(
     files, capsys, method, corpus, extra, fragments
 ):
-    args = [*_train_args(files, corpus, *extra), *cli_flags(METHODS[method])]
+    """The same one-line errors whether the examples are made on the host or the device."""
+    args = [*_train_args(files, corpus, *extra), *cli_flags(method_options(method))]
     assert main(args) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("kw2v: error: "), lines

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 from conftest import (
     METHODS,
+    ON_DEVICE,
     assert_user_error,
     cli_flags,
     method_options,
@@ -199,7 +200,7 @@ def _gensim_loads(path):
     return KeyedVectors.load_word2vec_format(path, binary=True)
 
 
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", [*METHODS, *ON_DEVICE])
 def test_sigkill_during_epoch_2_then_the_same_command_resumes(tmp_path, method):
     """And while the first run trains, a second one into its folder is refused at once."""
     corpus, out = tmp_path / "words.txt", tmp_path / "run"

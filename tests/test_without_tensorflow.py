@@ -1,8 +1,10 @@
 """kw2v in an environment without TensorFlow (Keras on JAX, ``.venv-jax``): what needs only
 NumPy and Keras works, and what needs TensorFlow says so in one line."""
 
+import json
 import os
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -94,3 +96,36 @@ def test_what_needs_tensorflow_says_so_in_one_line(
     assert done.returncode == 2, done.stdout + done.stderr
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("kw2v: error: ") and feature in line and "TensorFlow" in line
+
+
+def test_train_makes_its_examples_on_the_device_and_gensim_loads_the_vectors(run_in_jax, tmp_path):
+    """The README's train command, one epoch: without TensorFlow the examples are made inside
+    the step (``--examples auto`` settles on ``device``)."""
+    from gensim.models import KeyedVectors
+
+    out = tmp_path / "run"
+    done = run_in_jax("-m", "kw2v", "train", "--corpus", "wiki-sample", "--out", str(out),
+                      "--epochs", "1", timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert json.loads((out / "run.json").read_text())["config"]["examples"] == "device"
+    kv = KeyedVectors.load_word2vec_format(str(out / "vectors.bin"), binary=True)
+    assert len(kv) == 9002 and kv.vector_size == 100
+    assert "queen" in [w for w, _ in kv.most_similar("king", topn=20)] or kv.similarity(
+        "king", "queen"
+    ) > kv.similarity("king", "banana")
+
+
+def test_device_path_resumes_and_refuses_bad_input_under_jax(jax_python):
+    """The device-path cases of the resume (SIGKILL in epoch 2, then the same command gives
+    an uninterrupted run's vectors) and bad-input tests, run again under JAX."""
+    tests = Path(__file__).resolve().parent
+    env = {**os.environ, "KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu"}
+    done = subprocess.run(
+        [str(jax_python), "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         str(tests / "test_resume.py"), str(tests / "test_bad_input.py"),
+         "-k", "device and (sigkill_during_epoch_2 or every_method_refuses)"],
+        capture_output=True, text=True, env=env, cwd=tests.parent, timeout=1200,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    summary = done.stdout.strip().splitlines()[-1]
+    assert " passed" in summary and "skipped" not in summary and "deselected" in summary
