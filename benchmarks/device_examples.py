@@ -21,7 +21,7 @@ import numpy as np
 from kw2v import Corpus, Vocabulary, encode_corpus, evaluate_all, model_vectors
 from kw2v.device_examples import DeviceExamples
 from kw2v.optimizers import RowAdagrad
-from kw2v.skipgram import build_skipgram_model
+from kw2v.skipgram import SkipGramPipeline, build_skipgram_model
 
 STEPS_PER_EXECUTION = 32
 
@@ -42,8 +42,6 @@ class EpochTimes(keras.callbacks.Callback):
 
 def host_path(ids, starts, vocab, args):
     """tf.data examples, as ``kw2v train`` makes them today: (pairs an epoch, epoch seconds)."""
-    from kw2v.skipgram import SkipGramPipeline
-
     pipeline = SkipGramPipeline(
         ids, vocab.counts, sentence_starts=starts, batch_size=args.batch_size, seed=0,
         steps_per_execution=STEPS_PER_EXECUTION,
@@ -68,16 +66,11 @@ def host_path(ids, starts, vocab, args):
 
 def device_path(ids, starts, vocab, args):
     """Examples made in the step: (expected pairs an epoch, epoch seconds)."""
-    examples = DeviceExamples(
-        ids,
-        vocab.counts,
-        sentence_starts=starts,
-        batch_size=args.batch_size,
-        capacity=args.capacity,
-        block=args.block,
-        seed=args.seed,
+    host = SkipGramPipeline(
+        ids, vocab.counts, sentence_starts=starts, batch_size=args.batch_size, seed=args.seed,
         steps_per_execution=STEPS_PER_EXECUTION,
-    )
+    )  # fmt: skip
+    examples = DeviceExamples(host, capacity=args.capacity, block=args.block)
     trainer = examples.training_model(build_skipgram_model(len(vocab), args.dim))
     trainer.compile(
         optimizer=RowAdagrad(0.1), jit_compile=True, steps_per_execution=examples.execution_steps()

@@ -98,7 +98,7 @@ class CBOWNegative(Word2VecMethod):
     """
 
     title = "CBOW with negative sampling"
-    device_examples = "cbow"
+    device_examples = True
     unused = {"shared_embedding": ONE_TABLE}
     output_vectors = ("target", "target+context")
     pipeline_class = CBOWPipeline

@@ -51,14 +51,15 @@ Use
 ---
 ::
 
-    examples = DeviceExamples(ids, vocab.counts, sentence_starts=starts, window=5, negative=5,
-                              sample=1e-3, batch_size=1024, seed=0, steps_per_execution=32)
+    host = SkipGramPipeline(ids, vocab.counts, sentence_starts=starts, steps_per_execution=32)
+    examples = DeviceExamples(host)
     trainer = examples.training_model(build_skipgram_model(len(vocab), 100))
-    trainer.compile(optimizer=RowAdagrad(0.1), jit_compile=True, steps_per_execution=32)
-    trainer.fit(**examples.fit_arguments(start_epoch=0, epochs=5), callbacks=...)
+    trainer.compile(optimizer=RowAdagrad(0.1), jit_compile=True,
+                    steps_per_execution=examples.execution_steps())
+    # then Keras's fit with **examples.fit_arguments(start_epoch=0, epochs=5)
     # trainer.core is the course's model, trained; save it alone. Checkpoints: the trainer's
     # save_weights/load_weights (model and optimizer, not the corpus; build the optimizer
-    # before loading), then fit(**examples.fit_arguments(e, epochs)) resumes at epoch e.
+    # before loading), then ``fit`` with ``examples.fit_arguments(e, epochs)`` resumes at epoch e.
 
 ``fit``'s input is global block numbers (``fit_inputs``), ``blocks_per_step`` a step; the
 ``trainer`` makes that step's examples and computes the masked binary cross-entropy (labels
@@ -80,7 +81,8 @@ from kw2v.errors import Kw2vError
 
 __all__ = ["DeviceExamples", "DeviceTraining", "ExampleMaker", "hash_bits", "uniform"]
 
-MODELS = ("skipgram", "cbow")
+#: How a host pipeline lays out its examples (its ``graph_kind``) → the layout made here.
+LAYOUTS = {"pairs": "skipgram", "cbow": "cbow"}
 
 # -- counter-based random numbers ------------------------------------------------------------
 
@@ -356,27 +358,23 @@ class DeviceTraining(keras.Model):
 
 
 class DeviceExamples:
-    """The corpus and options of examples made on the device, and the ``fit`` that uses them.
+    """Examples of a word2vec pipeline made on the device instead, and the ``fit`` that uses
+    them.
+
+    The host pipeline (a :class:`kw2v.SkipGramPipeline` or :class:`kw2v.CBOWPipeline`, with
+    negative sampling) brings the corpus and the options — window, negatives, subsampling,
+    batch size (as ``train --batch-size`` counts it: pairs for skip-gram, centre words for
+    CBOW), seed, steps per execution — and has already checked them and the corpus with its
+    one-line errors; it holds the subsampling and noise tables and the expected number of
+    examples. A step covers about ``batch_size / (examples per token)`` corpus positions, in
+    blocks from all over the corpus (:meth:`fit_inputs`).
 
     Parameters
     ----------
-    ids : ndarray of int32
-        The encoded corpus (:func:`kw2v.encode_corpus`; a memmap is read once).
-    counts : ndarray of int
-        ``Vocabulary.counts``: subsampling and the noise distribution.
-    sentence_starts : ndarray of int, optional
-        Token offsets where sentences start; windows do not cross them.
-    model : "skipgram" or "cbow"
-    window, negative, sample : int, int, float
-        word2vec's ``-window``, ``-negative`` (at least 1: negative sampling only) and
-        ``-sample``.
-    batch_size : int
-        Examples per step on average, as ``train --batch-size`` counts them: (target, context)
-        pairs for skip-gram, centre words for CBOW. A step covers about
-        ``batch_size / (examples per token)`` corpus positions, in blocks.
+    host : kw2v.pipeline.CorpusPipeline
+        The pipeline whose examples to make on the device.
     block : int
-        Consecutive corpus positions of a block; a step takes many blocks from all over the
-        corpus (:meth:`fit_inputs`).
+        Consecutive corpus positions of a block.
     halo : int, optional
         Positions read past each side of a block, so that windows at its edges count the kept
         words beyond it; default ``4 * window``.
@@ -388,44 +386,25 @@ class DeviceExamples:
         mean, about 1.5 times fewer rows; a step with more than that drops the rest (counted
         in ``fit``'s ``dropped`` metric; none on wiki-sample, where the fullest step of an
         epoch made 1.3 times the mean).
-    seed : int
-    noise_power : float
-
-    steps_per_execution : int
-        Steps per graph call of the model this feeds: an epoch is a whole number of
-        executions (:class:`kw2v.ExamplePipeline` says why).
 
     Raises
     ------
     Kw2vError
-        The host pipeline's one-line errors for bad options and corpora too small to train,
-        and ``negative`` below 1.
+        A host with no negatives (hierarchical softmax), or a bad block, halo or capacity.
     """
 
     def __init__(
         self,
-        ids: np.ndarray,
-        counts: np.ndarray,
+        host,
         *,
-        sentence_starts: np.ndarray | None = None,
-        model: str = "skipgram",
-        window: int = 5,
-        negative: int = 5,
-        sample: float = 1e-3,
-        batch_size: int = 1024,
         block: int = 4,
         halo: int | None = None,
         capacity: float | None = None,
-        seed: int = 0,
-        noise_power: float = 0.75,
-        steps_per_execution: int = 1,
     ):
-        if model not in MODELS:
-            raise Kw2vError(f"examples on the device: model must be one of {MODELS}, got {model}")
-        if negative < 1:
+        if host.negative < 1:
             raise Kw2vError(
                 f"examples on the device use negative sampling: --negative must be at least 1, "
-                f"got {negative} (hierarchical softmax: use --examples host)"
+                f"got {host.negative} (hierarchical softmax: use --examples host)"
             )
         if halo is not None and halo < 0:
             raise Kw2vError(f"halo must be >= 0, got {halo}")
@@ -435,22 +414,13 @@ class DeviceExamples:
             raise Kw2vError(
                 f"capacity must be above 0 (None: room for every example), got {capacity}"
             )
-        # The host pipeline checks the options and the corpus with the same messages, and
-        # holds the subsampling and noise tables and the expected number of examples.
-        if model == "skipgram":
-            from kw2v.skipgram import SkipGramPipeline as Host
-        else:
-            from kw2v.cbow import CBOWPipeline as Host
-        self.host = Host(
-            ids, counts, sentence_starts=sentence_starts, window=window, negative=negative,
-            sample=sample, batch_size=batch_size, seed=seed, noise_power=noise_power,
-        )  # fmt: skip
-        self.model, self.window, self.negative, self.seed = model, window, negative, seed
-        self.batch_size = batch_size
+        self.host = host
+        self.model = LAYOUTS[host.graph_kind]
+        self.window, self.negative, self.seed = host.window, host.negative, host.seed
+        self.batch_size, self.steps_per_execution = host.batch_size, host.steps_per_execution
         self.block = block
-        self.halo = 4 * window if halo is None else halo
+        self.halo = 4 * self.window if halo is None else halo
         self.capacity = capacity
-        self.steps_per_execution = steps_per_execution
 
     @property
     def size(self) -> int:

@@ -320,7 +320,7 @@ class _Hierarchical:
     words (the node vectors of the Huffman tree take its place), so E alone is kept."""
 
     defaults = {"sample": 1e-3}
-    device_examples = None
+    device_examples = False
     unused = {
         "negative": "hierarchical softmax predicts through the Huffman tree, with no negatives",
         "shared_embedding": ONE_TABLE,

@@ -48,9 +48,9 @@ class Method:
     """
 
     title = ""
-    #: What :mod:`kw2v.device_examples` makes for it ("skipgram", "cbow"), or None: its
-    #: examples are made on the host only.
-    device_examples: str | None = None
+    #: Whether :mod:`kw2v.device_examples` can make its examples inside the training step;
+    #: if not, they are made on the host only.
+    device_examples = False
     window = 5
     defaults: dict = {}
     unused: dict = {}
@@ -88,8 +88,9 @@ class Word2VecMethod(Method):
 
     def pipeline(self, config, vocab, ids, starts, verbose):
         options = self.pipeline_options(config, vocab, ids, starts, verbose)
+        host = self.pipeline_class(ids, vocab.counts, **options)
         if config.examples == "device":
             from kw2v.device_examples import DeviceExamples
 
-            return DeviceExamples(ids, vocab.counts, model=self.device_examples, **options)
-        return self.pipeline_class(ids, vocab.counts, **options)
+            return DeviceExamples(host)
+        return host

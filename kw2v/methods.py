@@ -90,11 +90,11 @@ def _where_examples_are_made(config, method: Method) -> str:
     """``--examples`` settled: ``auto`` is the device where the method can make its examples
     there and either an accelerator runs the model or TensorFlow (``tf.data``) is missing;
     else the host. One line refuses what cannot be done."""
-    can = method.device_examples is not None and config.strategy == "default"
+    can = method.device_examples and config.strategy == "default"
     if config.examples == "device" and not can:
         why = (
             f"{method.title} makes its examples on the host only"
-            if method.device_examples is None
+            if not method.device_examples
             else f"--strategy {config.strategy} distributes host examples"
         )
         raise Kw2vError(f"--examples device is not possible: {why}; use --examples host")

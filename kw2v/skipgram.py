@@ -239,7 +239,7 @@ class SkipGramNegative(Word2VecMethod):
     """Skip-gram with negative sampling: word2vec's default, kw2v's first (notebooks 02-05)."""
 
     title = "skip-gram with negative sampling"
-    device_examples = "skipgram"
+    device_examples = True
     defaults = {"negative": 5, "sample": 1e-3, "shared_embedding": False}
     pipeline_class = SkipGramPipeline
 

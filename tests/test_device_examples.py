@@ -14,14 +14,24 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from kw2v.cbow import CBOWPipeline
 from kw2v.device_examples import DeviceExamples, hash_bits
 from kw2v.embeddings import word_tables
 from kw2v.optimizers import RowAdagrad
 from kw2v.sampling import noise_distribution
-from kw2v.skipgram import build_skipgram_model
+from kw2v.skipgram import SkipGramPipeline, build_skipgram_model
 from kw2v.windows import window_pairs
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def on_device(ids, counts, *, model="skipgram", block=4, halo=None, capacity=None, **options):
+    """The examples of a skip-gram or CBOW pipeline over ``ids`` (``options``), made on the
+    device."""
+    host = (SkipGramPipeline if model == "skipgram" else CBOWPipeline)(ids, counts, **options)
+    return DeviceExamples(host, block=block, halo=halo, capacity=capacity)
+
+
 BACKEND = keras.backend.backend()
 
 
@@ -64,7 +74,7 @@ def reference_and_device(model, halo, block=7, epoch=1):
     from kw2v.cbow import cbow_windows
 
     ids, counts, starts = unique_word_corpus()
-    ex = DeviceExamples(
+    ex = on_device(
         ids, counts, sentence_starts=starts, model=model, window=4, sample=1e-4,
         batch_size=60, block=block, halo=halo, seed=3,
     )  # fmt: skip
@@ -149,7 +159,7 @@ def zipf_examples(**options):
     rng = np.random.default_rng(0)
     counts = np.concatenate([[0], (5000 / np.arange(1, 41)).astype(int)])
     ids = rng.choice(41, size=4000, p=counts / counts.sum()).astype(np.int32)
-    return DeviceExamples(ids, counts, **options), counts
+    return on_device(ids, counts, **options), counts
 
 
 def test_negatives_follow_unigram_to_the_three_quarters():
@@ -208,11 +218,11 @@ def test_same_seed_same_examples_other_epoch_or_seed_other_examples():
 def test_capacity_packs_the_same_examples_and_counts_what_it_drops(model):
     ids, counts, starts = unique_word_corpus()
     options = dict(sentence_starts=starts, model=model, window=4, sample=1e-4, batch_size=60)
-    exact = DeviceExamples(ids, counts, **options)
+    exact = on_device(ids, counts, **options)
     most = max(step_examples(exact, step)[1].sum() for step in range(3))
     mean = exact.expected_examples() / exact.steps_per_epoch()
-    packed = DeviceExamples(ids, counts, capacity=most / mean, **options)  # room for all
-    tight = DeviceExamples(ids, counts, capacity=0.5, **options)
+    packed = on_device(ids, counts, capacity=most / mean, **options)  # room for all
+    tight = on_device(ids, counts, capacity=0.5, **options)
     assert packed.slots() < len(step_examples(exact, 0)[1])  # fewer rows to score
     predicted = "context" if model == "skipgram" else "target"
     for step in range(3):
@@ -246,7 +256,7 @@ def trainer_for(ex, model, learning_rate=0.1):
 
 def device_examples(model, **options):
     ids, counts, starts = planted_corpus()
-    ex = DeviceExamples(
+    ex = on_device(
         ids, counts, sentence_starts=starts, model=model, sample=0, window=3,
         batch_size=256 if model == "skipgram" else 64, seed=1, steps_per_execution=4,
         **options,
@@ -299,13 +309,13 @@ def test_refuses_what_it_cannot_do_with_the_host_messages():
 
     ids, counts, starts = planted_corpus()
     with pytest.raises(Kw2vError, match="negative sampling"):
-        DeviceExamples(ids, counts, negative=0)
+        on_device(ids, counts, negative=0)
     with pytest.raises(Kw2vError, match="window must be at least 1"):
-        DeviceExamples(ids, counts, window=0)
+        on_device(ids, counts, window=0)
     with pytest.raises(Kw2vError, match="at least 2 are needed"):
-        DeviceExamples(ids[:1], counts)
+        on_device(ids[:1], counts)
     with pytest.raises(Kw2vError, match="--batch-size must be at least 1"):
-        DeviceExamples(ids, counts, batch_size=0)
+        on_device(ids, counts, batch_size=0)
 
 
 # -- the same tests under JAX, in an environment without TensorFlow ---------------------------
