@@ -37,78 +37,39 @@ def test_reference_gives_a_the_top_and_b_the_bottom_of_the_planted_pair():
     assert np.isclose(p[0], -p[1])  # â and b̂ are symmetric about the direction
 
 
-def test_sign_flipped(capsys):
-    out = failed_with(nb11.check_projection, lambda v, a, b: projection_rows(v, b, a), capsys)
-    assert "the sign is flipped" in out
+def unit(x, axis=-1):
+    return x / np.linalg.norm(x, axis=axis, keepdims=True)
 
 
-def test_direction_not_unit(capsys):
-    def not_unit(vectors, a, b):
-        unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-        return unit @ (unit[a] - unit[b])
-
-    out = failed_with(nb11.check_projection, not_unit, capsys)
-    assert "the direction is not unit length" in out
+def forgot(vectors, a, b):
+    projection_rows(vectors, a, b)
 
 
-def test_words_not_normalised(capsys):
-    def raw_words(vectors, a, b):
-        unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-        g = unit[a] - unit[b]
-        return vectors @ (g / np.linalg.norm(g))
-
-    out = failed_with(nb11.check_projection, raw_words, capsys)
-    assert "the word vectors are not normalised" in out
+def in_place(vectors, a, b):
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    g = vectors[a] - vectors[b]
+    return vectors @ (g / np.linalg.norm(g))
 
 
-def test_subtract_before_normalising(capsys):
-    def subtract_first(vectors, a, b):
-        unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-        g = vectors[a] - vectors[b]
-        return unit @ (g / np.linalg.norm(g))
-
-    out = failed_with(nb11.check_projection, subtract_first, capsys)
-    assert "subtracted he and she before normalising them" in out
-
-
-def test_plain_dot_product(capsys):
-    out = failed_with(nb11.check_projection, lambda v, a, b: v @ (v[a] - v[b]), capsys)
-    assert "neither the word vectors nor the direction are normalised" in out
-
-
-def test_columns_normalised(capsys):
-    def columns(vectors, a, b):
-        unit = vectors / np.linalg.norm(vectors, axis=0, keepdims=True)
-        g = unit[a] - unit[b]
-        return unit @ (g / np.linalg.norm(g))
-
-    out = failed_with(nb11.check_projection, columns, capsys)
-    assert "you normalised the columns (axis=0)" in out
+#: Each typical wrong answer, keyed by what the checker must say about it.
+WRONG_ANSWERS = {
+    "the sign is flipped": lambda v, a, b: projection_rows(v, b, a),
+    "the direction is not unit length": lambda v, a, b: unit(v) @ (unit(v)[a] - unit(v)[b]),
+    "the word vectors are not normalised": lambda v, a, b: v @ unit(unit(v)[a] - unit(v)[b]),
+    "subtracted he and she before normalising them": lambda v, a, b: unit(v) @ unit(v[a] - v[b]),
+    "neither the word vectors nor the direction are normalised": lambda v, a, b: v @ (v[a] - v[b]),
+    "you normalised the columns (axis=0)": lambda v, a, b: (
+        unit(v, axis=0) @ unit(unit(v, axis=0)[a] - unit(v, axis=0)[b])
+    ),
+    "does not return it": forgot,
+    "shape (6,) expected": lambda v, a, b: projection_rows(v, a, b)[:, None],
+    "changed the vectors it was given": in_place,
+}
 
 
-def test_missing_return(capsys):
-    def forgot(vectors, a, b):
-        projection_rows(vectors, a, b)
-
-    out = failed_with(nb11.check_projection, forgot, capsys)
-    assert "does not return it" in out
-
-
-def test_wrong_shape(capsys):
-    out = failed_with(
-        nb11.check_projection, lambda v, a, b: projection_rows(v, a, b)[:, None], capsys
-    )
-    assert "shape (6,) expected" in out
-
-
-def test_vectors_changed_in_place(capsys):
-    def in_place(vectors, a, b):
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        g = vectors[a] - vectors[b]
-        return vectors @ (g / np.linalg.norm(g))
-
-    out = failed_with(nb11.check_projection, in_place, capsys)
-    assert "changed the vectors it was given" in out
+@pytest.mark.parametrize(("expected", "answer"), WRONG_ANSWERS.items())
+def test_wrong_answer_fails_naming_the_mistake(expected, answer, capsys):
+    assert expected in failed_with(nb11.check_projection, answer, capsys)
 
 
 #: The answer the shared harness (tests/test_checker.py) runs: passes; a stub is not done.
