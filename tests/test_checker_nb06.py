@@ -52,39 +52,34 @@ def padding_gets_gradient(E, context, g):
     return grad
 
 
-@pytest.mark.parametrize(
-    "wrong, message",
-    [
-        (
-            with_mean(lambda E, c: E[c[c != 0]].sum(0)),
-            "ē is the sum of the context vectors: 1/|C| is missing",
-        ),
-        (with_mean(lambda E, c: E[c].mean(0)), "the padding (index 0) was averaged in as a word"),
-        (
-            with_mean(lambda E, c: E[c[c != 0]].sum(0) / len(c)),
-            "you divided by the window length 2m = 6, padding included",
-        ),
-        (
-            with_mean(lambda E, c: E[np.unique(c[c != 0])].mean(0)),
-            "word 3 occurs twice in the window and counts twice in the mean",
-        ),
-        (
-            with_grad(lambda E, c, g: cbow(E, c, g)[1] * np.count_nonzero(c)),
-            "1/|C| is missing: each context word gets ∂J/∂ē / |C|",
-        ),
-        (with_grad(fancy_index), "`grad[context] += ...` writes a repeated row once"),
-        (with_grad(padding_gets_gradient), "the padding row 0 got a gradient"),
-    ],
-    ids=[
-        "sum",
-        "padding averaged",
-        "divided by 2m",
-        "unique words",
-        "grad 1/|C|",
-        "fancy +=",
-        "padding gradient",
-    ],
-)
+#: Each typical mistake, by test id: (the wrong answer, what the checker must say about it).
+CBOW_MISTAKES = {
+    "sum": (
+        with_mean(lambda E, c: E[c[c != 0]].sum(0)),
+        "ē is the sum of the context vectors: 1/|C| is missing",
+    ),
+    "padding averaged": (
+        with_mean(lambda E, c: E[c].mean(0)),
+        "the padding (index 0) was averaged in as a word",
+    ),
+    "divided by 2m": (
+        with_mean(lambda E, c: E[c[c != 0]].sum(0) / len(c)),
+        "you divided by the window length 2m = 6, padding included",
+    ),
+    "unique words": (
+        with_mean(lambda E, c: E[np.unique(c[c != 0])].mean(0)),
+        "word 3 occurs twice in the window and counts twice in the mean",
+    ),
+    "grad 1/|C|": (
+        with_grad(lambda E, c, g: cbow(E, c, g)[1] * np.count_nonzero(c)),
+        "1/|C| is missing: each context word gets ∂J/∂ē / |C|",
+    ),
+    "fancy +=": (with_grad(fancy_index), "`grad[context] += ...` writes a repeated row once"),
+    "padding gradient": (with_grad(padding_gets_gradient), "the padding row 0 got a gradient"),
+}
+
+
+@pytest.mark.parametrize(("wrong", "message"), CBOW_MISTAKES.values(), ids=CBOW_MISTAKES)
 def test_cbow_mistakes(wrong, message, capsys):
     assert message in failed_with(checker.check_cbow_mean_and_gradient, wrong, capsys)
 
