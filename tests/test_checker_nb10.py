@@ -62,6 +62,18 @@ def test_reference_is_what_the_tests_compute():
 # ---- wrong answers a student would write ---------------------------------------------------
 
 
+def pmi(counts, p_w, p_c):
+    """log P(w,c) / (P(w) P(c)) from whatever marginals a wrong answer computed; -inf at 0."""
+    with np.errstate(divide="ignore"):
+        return np.log(counts / counts.sum()) - np.log(p_w)[:, None] - np.log(p_c)[None, :]
+
+
+def right_marginals(counts, alpha):
+    """For the answers whose mistake lies elsewhere."""
+    c = counts.sum(axis=0) ** alpha
+    return counts.sum(axis=1) / counts.sum(), c / c.sum()
+
+
 def test_no_smoothing(capsys):
     out = failed_with(nb10.check_ppmi, lambda counts, alpha=0.75: ppmi_dense(counts, 1.0), capsys)
     assert "no context smoothing" in out
@@ -76,25 +88,17 @@ def test_alpha_ignored(capsys):
 
 
 def test_pmi_without_max(capsys):
-    def pmi(counts, alpha=0.75):
-        total = counts.sum()
-        c = counts.sum(axis=0) ** alpha
-        with np.errstate(divide="ignore"):
-            value = np.log(counts / total) - np.log(counts.sum(axis=1) / total)[:, None]
-            value = value - np.log(c / c.sum())[None, :]
+    def negatives_kept(counts, alpha=0.75):
+        value = pmi(counts, *right_marginals(counts, alpha))
         return np.where(counts > 0, value, 0.0)  # zeros handled, but negatives kept
 
-    out = failed_with(nb10.check_ppmi, pmi, capsys)
+    out = failed_with(nb10.check_ppmi, negatives_kept, capsys)
     assert "negative entries: that is the PMI" in out and "max(PMI, 0)" in out
 
 
 def test_log_of_zero_left_in(capsys):
     def with_inf(counts, alpha=0.75):
-        total = counts.sum()
-        c = counts.sum(axis=0) ** alpha
-        with np.errstate(divide="ignore"):
-            value = np.log(counts / total) - np.log(counts.sum(axis=1) / total)[:, None]
-        return value - np.log(c / c.sum())[None, :]  # -inf where the count is 0, no max
+        return pmi(counts, *right_marginals(counts, alpha))  # -inf where the count is 0, no max
 
     out = failed_with(nb10.check_ppmi, with_inf, capsys)
     assert "-inf or nan where the count is 0: log(0) is -inf" in out
@@ -111,12 +115,9 @@ def test_nan_from_zero_times_log_zero(capsys):
 
 def test_marginals_on_wrong_axes(capsys):
     def swapped(counts, alpha=0.75):
-        total = counts.sum()
-        p_w = counts.sum(axis=0) / total  # column sums used for the words
+        p_w = counts.sum(axis=0) / counts.sum()  # column sums used for the words
         c = counts.sum(axis=1) ** alpha  # row sums used for the contexts
-        with np.errstate(divide="ignore"):
-            value = np.log(counts / total) - np.log(p_w)[:, None] - np.log(c / c.sum())[None, :]
-        return np.maximum(value, 0)
+        return np.maximum(pmi(counts, p_w, c / c.sum()), 0)
 
     out = failed_with(nb10.check_ppmi, swapped, capsys)
     assert "the marginals are on the wrong axes: P(w) sums each row (axis=1)" in out
@@ -124,12 +125,8 @@ def test_marginals_on_wrong_axes(capsys):
 
 def test_smoothing_on_rows(capsys):
     def rows(counts, alpha=0.75):
-        total = counts.sum()
         w = counts.sum(axis=1) ** alpha  # α on the word marginal instead of the context's
-        p_c = counts.sum(axis=0) / total
-        with np.errstate(divide="ignore"):
-            value = np.log(counts / total) - np.log(w / w.sum())[:, None] - np.log(p_c)[None, :]
-        return np.maximum(value, 0)
+        return np.maximum(pmi(counts, w / w.sum(), counts.sum(axis=0) / counts.sum()), 0)
 
     out = failed_with(nb10.check_ppmi, rows, capsys)
     assert "the smoothing is on the words (rows)" in out
@@ -148,12 +145,9 @@ def test_counts_not_probabilities(capsys):
 
 def test_smoothed_not_renormalised(capsys):
     def unnormalised(counts, alpha=0.75):
-        total = counts.sum()
-        p_c = (counts.sum(axis=0) / total) ** alpha
-        with np.errstate(divide="ignore"):
-            value = np.log(counts / total) - np.log(counts.sum(axis=1) / total)[:, None]
-            value = value - np.log(p_c)[None, :]
-        return np.maximum(value, 0)
+        p_w = counts.sum(axis=1) / counts.sum()
+        p_c = (counts.sum(axis=0) / counts.sum()) ** alpha  # smoothed, never summed to 1 again
+        return np.maximum(pmi(counts, p_w, p_c), 0)
 
     out = failed_with(nb10.check_ppmi, unnormalised, capsys)
     assert "does not sum to 1" in out
