@@ -30,14 +30,86 @@ def _vectors():
     return WordVectors(WORDS, VECTORS)
 
 
-def _sentence(tokens, weights, unit=True, unique=False, denominator=None):
+def _sentence(tokens, idf=None, default=1.0, unit=True, unique=False, divide="weights"):
+    """The right sentence vector, or, through the arguments, one of the named mistakes."""
     table = VECTORS / np.linalg.norm(VECTORS, axis=1, keepdims=True) if unit else VECTORS
+    weight = (lambda t: 1.0) if idf is None else (lambda t: idf.get(t, default))
     known = [t for t in tokens if t in WORDS]
     if unique:
         known = list(dict.fromkeys(known))
-    w = np.array([weights(t) for t in known])
-    total = w @ table[[WORDS.index(t) for t in known]]
-    return total / (w.sum() if denominator is None else denominator)
+    w = np.array([weight(t) for t in known])
+    denominator = {
+        "weights": w.sum(),
+        "nothing": 1,
+        "known": len(known),
+        "tokens": len(tokens),
+        "all weights": sum(weight(t) for t in tokens),
+    }[divide]
+    return w @ table[[WORDS.index(t) for t in known]] / denominator
+
+
+#: The plain mean's named mistakes: (message, the arguments of :func:`_sentence` that make it).
+MEAN_MISTAKES = [
+    (
+        "that is the sum of the unit vectors: divide by the number of known words",
+        {"divide": "nothing"},
+    ),
+    (
+        "the unknown word 'on' was counted: divide by the number of *known* words (5 here, not 6)",
+        {"divide": "tokens"},
+    ),
+    ("use the unit vectors (wv.unit_vectors), not the raw ones", {"unit": False}),
+    (
+        "'the' occurs twice and counts twice: average over the occurrences, not the distinct words",
+        {"unique": True},
+    ),
+]
+
+#: The same for the TF-IDF-weighted mean.
+WEIGHTED_MISTAKES = [
+    ("the weights are ignored: weight each occurrence by idf.get(word, 1.0)", {"idf": None}),
+    (
+        "divide the weighted sum by the sum of the weights, not by the number of words",
+        {"divide": "known"},
+    ),
+    ("divide the weighted sum by the sum of the weights", {"divide": "nothing"}),
+    (
+        "the unknown word 'on' was counted in the denominator: divide by the sum of the "
+        "known words' weights",
+        {"divide": "tokens"},
+    ),
+    (
+        "'dog' is known but missing from idf: it gets weight 1 (idf.get(word, 1.0)), not 0",
+        {"default": 0.0},
+    ),
+    (
+        "the unknown word's weight was added to the denominator: only known words count",
+        {"divide": "all weights"},
+    ),
+    ("use the unit vectors, not the raw ones", {"unit": False}),
+    ("'the' occurs twice and counts twice, each time with its weight", {"unique": True}),
+]
+
+
+#: Per part: (the hint when the answer is wrong in no named way, what a right answer is told).
+SAYS = {
+    "the mean": (
+        "the mean of the unit vectors of the known tokens, one term per occurrence",
+        "the mean of the known words' unit vectors, unknown 'on' skipped",
+    ),
+    "the weighted mean": (
+        "Σ idf(w) ê_w over the known occurrences, divided by Σ idf(w) over the same",
+        "the TF-IDF-weighted mean: Σ idf(w) ê_w / Σ idf(w) over known words",
+    ),
+}
+
+
+def _verdict(report, sentence_vector, what, tokens, idf, mistakes):
+    hint, right = SAYS[what]
+    got = call(sentence_vector, _vectors(), list(tokens), None if idf is None else dict(idf))
+    got = as_array(got, (VECTORS.shape[1],), what)
+    variants = [(message, _sentence(tokens, **{"idf": idf, **args})) for message, args in mistakes]
+    report.verdict(diagnose(got, _sentence(tokens, idf), variants, what, hint=hint), right)
 
 
 @check
@@ -59,84 +131,13 @@ def check_sentence_vector(report: Report, sentence_vector: Callable) -> None:
     -------
     CheckResult
     """
-    d = VECTORS.shape[1]
-    one = lambda t: 1.0  # noqa: E731
-    got = as_array(call(sentence_vector, _vectors(), list(TOKENS), None), (d,), "the mean")
-    expected = _sentence(TOKENS, one)
-    problem = diagnose(
-        got,
-        expected,
-        [
-            (
-                "that is the sum of the unit vectors: divide by the number of known words",
-                _sentence(TOKENS, one, denominator=1),
-            ),
-            (
-                "the unknown word 'on' was counted: divide by the number of *known* words "
-                "(5 here, not 6)",
-                _sentence(TOKENS, one, denominator=len(TOKENS)),
-            ),
-            (
-                "use the unit vectors (wv.unit_vectors), not the raw ones",
-                _sentence(TOKENS, one, unit=False),
-            ),
-            (
-                "'the' occurs twice and counts twice: average over the occurrences, not the "
-                "distinct words",
-                _sentence(TOKENS, one, unique=True),
-            ),
-        ],
-        "the mean",
-        hint="the mean of the unit vectors of the known tokens, one term per occurrence",
-    )
-    report.verdict(problem, "the mean of the known words' unit vectors, unknown 'on' skipped")
-
+    _verdict(report, sentence_vector, "the mean", TOKENS, None, MEAN_MISTAKES)
     tokens = [*TOKENS, "dog"]  # "dog" is known but has no idf: weight 1
-    got = as_array(call(sentence_vector, _vectors(), tokens, dict(IDF)), (d,), "the weighted mean")
-    weight = lambda t: IDF.get(t, 1.0)  # noqa: E731
-    expected = _sentence(tokens, weight)
-    n_known = sum(t in WORDS for t in tokens)
-    problem = diagnose(
-        got,
-        expected,
-        [
-            (
-                "the weights are ignored: weight each occurrence by idf.get(word, 1.0)",
-                _sentence(tokens, one),
-            ),
-            (
-                "divide the weighted sum by the sum of the weights, not by the number of words",
-                _sentence(tokens, weight, denominator=n_known),
-            ),
-            (
-                "divide the weighted sum by the sum of the weights",
-                _sentence(tokens, weight, denominator=1),
-            ),
-            (
-                "the unknown word 'on' was counted in the denominator: divide by the sum of the "
-                "known words' weights",
-                _sentence(tokens, weight, denominator=len(tokens)),
-            ),
-            (
-                "'dog' is known but missing from idf: it gets weight 1 (idf.get(word, 1.0)), not 0",
-                _sentence(tokens, lambda t: IDF.get(t, 0.0)),
-            ),
-            (
-                "the unknown word's weight was added to the denominator: only known words count",
-                _sentence(tokens, weight, denominator=sum(weight(t) for t in tokens)),
-            ),
-            ("use the unit vectors, not the raw ones", _sentence(tokens, weight, unit=False)),
-            (
-                "'the' occurs twice and counts twice, each time with its weight",
-                _sentence(tokens, weight, unique=True),
-            ),
-        ],
-        "the weighted mean",
-        hint="Σ idf(w) ê_w over the known occurrences, divided by Σ idf(w) over the same",
-    )
-    report.verdict(problem, "the TF-IDF-weighted mean: Σ idf(w) ê_w / Σ idf(w) over known words")
+    _verdict(report, sentence_vector, "the weighted mean", tokens, IDF, WEIGHTED_MISTAKES)
 
-    got = as_array(call(sentence_vector, _vectors(), ["on", "at"], None), (d,), "no known word")
+    got = as_array(
+        call(sentence_vector, _vectors(), ["on", "at"], None), (VECTORS.shape[1],), "no known word"
+    )
     if not np.all(np.isfinite(got)):
         raise Fail("no known word gave nan: return np.zeros(wv.dim) instead of dividing by zero")
     if np.any(got != 0):
