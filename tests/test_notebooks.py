@@ -4,6 +4,7 @@ The smoke run is what papermill does for a student's CI: ``papermill NB OUT -p S
 """
 
 import json
+import re
 import resource
 from pathlib import Path
 
@@ -104,3 +105,40 @@ def test_every_kw2v_name_a_notebook_uses_exists():
             if not _exists(kw2v, name):
                 missing.append(f"{path.name}: kw2v.{name}")
     assert not missing, missing
+
+
+#: Notebooks whose committed outputs come from notebook 04's saved run (runs/04_real_corpus).
+LOADS_04 = [
+    "05_visualising_with_tsne.ipynb",
+    "08_using_word_vectors.ipynb",
+    "solutions/05_visualising_with_tsne.ipynb",
+    "solutions/08_using_word_vectors.ipynb",
+]
+_SCORES = re.compile(r"WS353 (\d\.\d{3}), SimLex (\d\.\d{3})")
+
+
+def _outputs(path) -> str:
+    return "\n".join(
+        "".join(o.get("text", ""))
+        + "".join(o.get("data", {}).get("text/plain", ""))
+        + "".join(o.get("data", {}).get("text/markdown", ""))
+        for cell in _load(path)["cells"]
+        for o in cell.get("outputs", [])
+    )
+
+
+def _kw2v_scores_of_04() -> tuple[str, str]:
+    """WS353 and SimLex of notebook 04's run, from its committed comparison table."""
+    table = _outputs(ROOT / "notebooks" / "04_training_on_a_real_corpus.ipynb")
+    rows = {r.split("|")[1].strip(): r.split("|")[2].strip() for r in table.splitlines()
+            if r.startswith("| ws353 ") or r.startswith("| simlex ")}  # fmt: skip
+    return rows["ws353"], rows["simlex"]
+
+
+@pytest.mark.parametrize("name", LOADS_04)
+def test_outputs_that_load_04s_run_are_not_older_than_04s(name):
+    """A notebook that loads notebook 04's run prints its WS353 and SimLex: the same figures
+    as 04's committed outputs, or its outputs predate 04's last run (re-run it after 04)."""
+    printed = _SCORES.findall(_outputs(ROOT / "notebooks" / name))
+    assert printed, f"{name} prints no 'WS353 x, SimLex y' for the run it loaded"
+    assert printed[0] == _kw2v_scores_of_04(), f"re-run {name}: its outputs predate 04's"
