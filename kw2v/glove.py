@@ -108,20 +108,20 @@ def _chunk_pairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Sorted unique keys ``row * V + col`` and summed weights of a stretch of tokens.
 
-    Each pair of tokens at distance ``d <= window`` in one sentence adds ``1 / d`` to both
+    Each pair of tokens ``distance <= window`` apart in one sentence adds ``1 / distance`` to both
     ``X[left, right]`` and ``X[right, left]`` (GloVe's symmetric window). Only pairs whose
     right-hand token is at ``start`` or later are counted: the stretch begins ``window``
     tokens before its chunk, so every pair is counted once, chunk boundaries included.
     """
     n = len(ids)
     keys, weights = [], []
-    for d, same, _ in neighbours(n, window, None, sent):  # every span is the whole window
-        first_left = max(start - d, 0)
+    for distance, same, _ in neighbours(n, window, None, sent):  # every span is the whole window
+        first_left = max(start - distance, 0)
         same = same[first_left:]
-        a = ids[first_left : n - d][same].astype(np.int64)
-        b = ids[first_left + d :][same].astype(np.int64)
-        keys += [a * vocab_size + b, b * vocab_size + a]
-        weights.append(np.full(2 * len(a), 1.0 / d))
+        left = ids[first_left : n - distance][same].astype(np.int64)
+        right = ids[first_left + distance :][same].astype(np.int64)
+        keys += [left * vocab_size + right, right * vocab_size + left]
+        weights.append(np.full(2 * len(left), 1.0 / distance))
     if not keys:
         return np.zeros(0, np.int64), np.zeros(0)
     unique, inverse = np.unique(np.concatenate(keys), return_inverse=True)

@@ -20,11 +20,15 @@ tf = require_tensorflow("word2vec's tf.data pipeline")
 
 
 def neighbours(sentence_ids, spans, window: int):
-    """Yield ``(d, forward, backward)`` for ``d`` in ``1 .. window``: which position pairs
-    ``(i, i + d)`` are in a window (as :func:`kw2v.windows.neighbours`)."""
-    for d in range(1, window + 1):
-        same = tf.equal(sentence_ids[:-d], sentence_ids[d:])
-        yield d, same & (spans[:-d] >= d), same & (spans[d:] >= d)
+    """Yield ``(distance, forward, backward)`` for each distance in ``1 .. window``: which
+    position pairs ``(i, i + distance)`` are in a window (as :func:`kw2v.windows.neighbours`)."""
+    for distance in range(1, window + 1):
+        same = tf.equal(sentence_ids[:-distance], sentence_ids[distance:])
+        yield (
+            distance,
+            same & (spans[:-distance] >= distance),
+            same & (spans[distance:] >= distance),
+        )
 
 
 def window_pairs_from_draws(ids, sentence_ids, kept, spans, window: int):
@@ -36,9 +40,9 @@ def window_pairs_from_draws(ids, sentence_ids, kept, spans, window: int):
     """
     ids, sentence_ids = tf.boolean_mask(ids, kept), tf.boolean_mask(sentence_ids, kept)
     targets, contexts = [], []
-    for d, fwd, bwd in neighbours(sentence_ids, spans, window):
-        targets += [tf.boolean_mask(ids[:-d], fwd), tf.boolean_mask(ids[d:], bwd)]
-        contexts += [tf.boolean_mask(ids[d:], fwd), tf.boolean_mask(ids[:-d], bwd)]
+    for distance, fwd, bwd in neighbours(sentence_ids, spans, window):
+        targets += [tf.boolean_mask(ids[:-distance], fwd), tf.boolean_mask(ids[distance:], bwd)]
+        contexts += [tf.boolean_mask(ids[distance:], fwd), tf.boolean_mask(ids[:-distance], bwd)]
     return tf.concat(targets, 0), tf.concat(contexts, 0)
 
 
@@ -47,11 +51,15 @@ def cbow_windows_from_draws(ids, sentence_ids, kept, spans, window: int):
     ids, sentence_ids = tf.boolean_mask(ids, kept), tf.boolean_mask(sentence_ids, kept)
     n = tf.size(ids)
     columns = [None] * (2 * window)
-    for d, fwd, bwd in neighbours(sentence_ids, spans, window):
-        after = tf.pad(tf.where(fwd, ids[d:], 0), [[0, d]])  # the word d after, or 0
-        before = tf.pad(tf.where(bwd, ids[:-d], 0), [[d, 0]])  # the word d before, or 0
-        columns[window - 1 + d] = after[:n]
-        columns[window - d] = before[tf.maximum(d - n, 0) :]
+    for distance, fwd, bwd in neighbours(sentence_ids, spans, window):
+        after = tf.pad(
+            tf.where(fwd, ids[distance:], 0), [[0, distance]]
+        )  # the word that far after, or 0
+        before = tf.pad(
+            tf.where(bwd, ids[:-distance], 0), [[distance, 0]]
+        )  # the word that far before, or 0
+        columns[window - 1 + distance] = after[:n]
+        columns[window - distance] = before[tf.maximum(distance - n, 0) :]
     contexts = tf.stack(columns, axis=1)
     has_context = tf.reduce_any(contexts > 0, axis=1)
     return tf.boolean_mask(contexts, has_context), tf.boolean_mask(ids, has_context)

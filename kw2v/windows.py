@@ -48,21 +48,28 @@ def subsample_and_draw_spans(
 def neighbours(
     n: int, window: int, spans: np.ndarray | None, sentence_ids: np.ndarray | None
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
-    """The fixed half of the rule: for each distance ``d`` in ``1 .. window``, which of the
-    ``n - d`` position pairs ``(i, i + d)`` are in a window.
+    """The fixed half of the rule: for each distance in ``1 .. window``, which of the
+    ``n - distance`` position pairs ``(i, i + distance)`` are in a window.
 
-    Yields ``(d, forward, backward)``: ``forward[i]`` says that token ``i + d`` is in the
-    window of token ``i`` (its span reaches ``d``, same sentence), ``backward[i]`` that token
-    ``i`` is in the window of token ``i + d``. ``spans=None`` means every span is ``window``.
+    Yields ``(distance, forward, backward)``: ``forward[i]`` says that token ``i + distance``
+    is in the window of token ``i`` (its span reaches ``distance``, same sentence),
+    ``backward[i]`` that token ``i`` is in the window of token ``i + distance``.
+    ``spans=None`` means every span is ``window``.
     """
-    for d in range(1, min(window, n - 1) + 1):
+    for distance in range(1, min(window, n - 1) + 1):
         same = (
-            np.ones(n - d, bool) if sentence_ids is None else sentence_ids[:-d] == sentence_ids[d:]
+            np.ones(n - distance, bool)
+            if sentence_ids is None
+            else sentence_ids[:-distance] == sentence_ids[distance:]
         )
         if spans is None:
-            yield d, same, same
+            yield distance, same, same
         else:
-            yield d, same & (spans[:-d] >= d), same & (spans[d:] >= d)
+            yield (
+                distance,
+                same & (spans[:-distance] >= distance),
+                same & (spans[distance:] >= distance),
+            )
 
 
 def window_pairs(
@@ -93,9 +100,9 @@ def window_pairs(
     """
     ids, sentence_ids, spans = subsample_and_draw_spans(ids, window, rng, **rule)
     targets, contexts = [], []
-    for d, fwd, bwd in neighbours(len(ids), window, spans, sentence_ids):
-        targets += [ids[:-d][fwd], ids[d:][bwd]]
-        contexts += [ids[d:][fwd], ids[:-d][bwd]]
+    for distance, fwd, bwd in neighbours(len(ids), window, spans, sentence_ids):
+        targets += [ids[:-distance][fwd], ids[distance:][bwd]]
+        contexts += [ids[distance:][fwd], ids[:-distance][bwd]]
     if not targets:
         empty = np.zeros(0, np.int32)
         return empty, empty
@@ -121,8 +128,9 @@ def cbow_windows(
     ids, sentence_ids, spans = subsample_and_draw_spans(ids, window, rng, **rule)
     n = len(ids)
     contexts = np.zeros((n, 2 * window), np.int32)
-    for d, fwd, bwd in neighbours(n, window, spans, sentence_ids):
-        contexts[: n - d, window - 1 + d] = np.where(fwd, ids[d:], 0)  # the word d after
-        contexts[d:, window - d] = np.where(bwd, ids[:-d], 0)  # the word d before
+    for distance, fwd, bwd in neighbours(n, window, spans, sentence_ids):
+        after, before = ids[distance:], ids[:-distance]
+        contexts[: n - distance, window - 1 + distance] = np.where(fwd, after, 0)
+        contexts[distance:, window - distance] = np.where(bwd, before, 0)
     has_context = contexts.any(axis=1)
     return contexts[has_context], ids[has_context]
