@@ -142,3 +142,41 @@ def test_outputs_that_load_04s_run_are_not_older_than_04s(name):
     printed = _SCORES.findall(_outputs(ROOT / "notebooks" / name))
     assert printed, f"{name} prints no 'WS353 x, SimLex y' for the run it loaded"
     assert printed[0] == _kw2v_scores_of_04(), f"re-run {name}: its outputs predate 04's"
+
+
+#: Timings and rates, the only part of a re-run's output that is allowed to differ.
+_TIMINGS = re.compile(
+    r"\d[\d,.]*\s?(?:ms/step|us/step|µs/step|ms|µs|s)\b|[\d,]+ (?:corpus |effective )?words/s"
+)
+
+
+def _text_outputs(cell) -> str:
+    return _TIMINGS.sub("T", "".join("".join(o.get("text", "")) for o in cell.get("outputs", [])))
+
+
+def test_notebook_00_gives_the_words_and_scores_it_shows(tmp_path):
+    """Notebook 00 promises a reader who runs it with its seed and versions the same words and
+    scores as its committed outputs, only the timings differing: run it in full and compare
+    every output from the training cell on."""
+    import papermill
+
+    path = ROOT / "notebooks" / "00_word_embeddings.ipynb"
+    committed = _load(path)["cells"]
+    papermill.execute_notebook(
+        str(path), str(tmp_path / path.name), cwd=str(path.parent), kernel_name="python3",
+        progress_bar=False,
+    )  # fmt: skip
+    rerun = _load(tmp_path / path.name)["cells"]
+    code = [i for i, c in enumerate(committed) if c["cell_type"] == "code"]
+    versions = next(i for i in code if "setup_notebook" in _source(committed[i]))
+    if _text_outputs(rerun[versions]) != _text_outputs(committed[versions]):
+        pytest.skip(
+            f"the promise is for the versions it printed: {_text_outputs(committed[versions])}"
+        )
+    training = next(i for i in code if "kw2v.train(" in _source(committed[i]))
+    differ = [
+        f"cell {i}:\n{_text_outputs(committed[i])}\n!=\n{_text_outputs(rerun[i])}"
+        for i in code[code.index(training) :]
+        if _text_outputs(rerun[i]) != _text_outputs(committed[i])
+    ]
+    assert not differ, "\n\n".join(differ)
