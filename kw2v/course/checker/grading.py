@@ -43,6 +43,7 @@ __all__ = [
     "call",
     "check",
     "is_stub",
+    "numpy_hint",
     "print_report",
 ]
 
@@ -153,6 +154,31 @@ FORGOT_RETURN = (
 )
 
 
+#: Advice for NumPy errors that students meet often: (a piece of the message, the advice).
+NUMPY_HINTS = [
+    (
+        "could not be broadcast",
+        " (shapes that do not line up: a sum or norm over one axis drops that axis; keep it "
+        "with keepdims=True, or index with [:, None], so each row is divided by its own)",
+    ),
+    (
+        "truth value of an array",
+        " (Python's min, max, `if` and `and` work on one number: on arrays use np.minimum, "
+        "np.maximum, np.where)",
+    ),
+    (
+        "mismatch in its core dimension",
+        " (the inner sizes of a matrix product must agree: a table has one row per word, "
+        "V × d, so the scores are Θ @ e_c; is a matrix transposed?)",
+    ),
+]
+
+
+def numpy_hint(err: Exception) -> str:
+    """Advice for a common NumPy error raised in the student's code, or ``""``."""
+    return next((hint for text, hint in NUMPY_HINTS if text in str(err)), "")
+
+
 def call(fn: Callable, *args, none_ok: bool = False):
     """Call the student's function: a stub becomes :class:`NotDone`, any error a :class:`Fail`.
 
@@ -164,7 +190,7 @@ def call(fn: Callable, *args, none_ok: bool = False):
     except NotImplementedError:
         raise NotDone from None
     except Exception as err:  # noqa: BLE001 -- any error in the student's code is reported
-        raise Fail(f"your function raised {type(err).__name__}: {err}") from None
+        raise Fail(f"your function raised {type(err).__name__}: {err}{numpy_hint(err)}") from None
     if out is None and is_stub(fn):
         raise NotDone
     if out is None and not none_ok:

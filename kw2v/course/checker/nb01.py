@@ -65,6 +65,11 @@ def check_softmax(report: Report, softmax: Callable) -> None:
             ("you return exp(s): divide by the sum of the exponentials", np.exp(s)),
             ("the sign of the scores is flipped: use exp(+s)", _softmax(-s)),
             ("divide by the sum of the exponentials, not by their largest", np.exp(s - 3)),
+            (
+                "that is the log of the softmax (log-softmax): return the probabilities, "
+                "exp(s) / Σ_w exp(s_w)",
+                np.log(expected),
+            ),
         ],
         "softmax([1, 2, 3])",
     )
@@ -151,6 +156,13 @@ def check_pair_cost(report: Report, pair_cost: Callable) -> None:
                 "you took the score of row c, not of the context word o",
                 np.array(-s[0] + np.log(np.exp(s).sum())),
             ),
+            *[
+                (
+                    f"that is J in {unit}: the cost uses the natural log, np.log",
+                    np.array(expected / np.log(base)),
+                )
+                for unit, base in (("bits (log base 2)", 2.0), ("log base 10", 10.0))
+            ],
         ],
         "J",
         hint="that the score of the true context is s[o] (o counts from 0) and that the log "
@@ -209,10 +221,10 @@ def check_batch_cost(report: Report, batch_cost: Callable) -> None:
     def mean_cost(A, B, t, c):
         return float(np.mean([_pair_cost(A[i], B, j) for i, j in zip(t, c, strict=True)]))
 
-    got = as_scalar(
-        call(batch_cost, E.copy(), Theta.copy(), targets.copy(), contexts.copy()),
-        "batch_cost(E, Theta, targets, contexts)",
-    )
+    out = call(batch_cost, E.copy(), Theta.copy(), targets.copy(), contexts.copy())
+    if np.shape(out) == targets.shape:
+        raise Fail("you returned one cost per pair: return their mean, one number")
+    got = as_scalar(out, "batch_cost(E, Theta, targets, contexts)")
     expected = mean_cost(E, Theta, targets, contexts)
     problem = diagnose(
         np.array(got),
@@ -286,6 +298,11 @@ def check_softmax_gradients(report: Report, gradients: Callable) -> None:
             ("dJ/de_c has the wrong sign: it is Θᵀ(ŷ − y), prediction minus truth", -g_e),
             ("dJ/de_c is missing the −θ_o term: use ŷ − y, not ŷ", Theta.T @ y_hat),
             ("dJ/de_c is missing the expected context vector Σ_w ŷ_w θ_w", -Theta[o]),
+            (
+                "dJ/de_c uses row o of Θ only, (ŷ_o − 1) θ_o: every word's score depends on "
+                "e_c, so it is Σ_w (ŷ_w − y_w) θ_w = Θᵀ(ŷ − y)",
+                (y_hat[o] - 1.0) * Theta[o],
+            ),
             (
                 "dJ/de_c used Θ's columns: multiply by Θᵀ, Θ has one row per word",
                 Theta[:d, :d] @ g_e,
@@ -400,6 +417,11 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
                     Theta0 + lr * g_Theta,
                 ),
                 ("the learning rate is missing from the update of Θ", Theta0 - g_Theta),
+                (
+                    "only row o of Θ moved: every word's score depends on e_c, so every row w "
+                    "moves by −η (ŷ_w − y_w) e_c",
+                    np.where(np.arange(V)[:, None] == o, Theta1, Theta0),
+                ),
                 (
                     UPDATE_ORDER.format(grad="Θ's", moved="e_c"),
                     Theta0 - lr * np.outer(delta, E1[c]),
