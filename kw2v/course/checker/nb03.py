@@ -117,12 +117,18 @@ def _analogy_candidates(vectors: np.ndarray, a: int, b: int, c: int, how: str) -
         scores = unit @ (query / np.linalg.norm(query))
     elif how == "wrong sign":
         scores = unit @ (unit[a] - unit[b] + unit[c])
+    elif how == "c forgotten":
+        scores = unit @ (unit[b] - unit[a])
     elif how == "dot":
         scores = vectors @ (vectors[b] - vectors[a] + vectors[c])
+    elif how == "smallest":
+        scores = unit @ (unit[b] - unit[a] + unit[c])
     elif how == "euclidean":
         scores = -np.linalg.norm(vectors - (vectors[b] - vectors[a] + vectors[c]), axis=1)
     else:
         raise ValueError(how)
+    if how == "smallest":  # argmin: the least similar word
+        scores = -scores
     scores[[a, b, c]] = -np.inf
     return int(np.argmax(scores))
 
@@ -169,6 +175,16 @@ def analogy_vectors() -> np.ndarray:
     return vectors
 
 
+#: The ways to get 3CosAdd wrong that :func:`_analogy_candidates` computes, and their messages.
+ANALOGY_MISTAKES = [
+    ("c forgotten", "ĉ is missing from the query: rank by cosine with b̂ − â + ĉ"),
+    ("smallest", "that is the word of *smallest* cosine: take the argmax of the scores"),
+    ("wrong sign", "the offset is the wrong way round: add b − a to c (king − man + woman)"),
+    ("dot", "rank by cosine: normalise the vectors first (long vectors win raw dot products)"),
+    ("euclidean", "3CosAdd ranks by cosine similarity, not by Euclidean distance"),
+]
+
+
 @check
 def check_3cosadd(report: Report, analogy: Callable) -> None:
     """Check ``analogy(vectors, words, a, b, c)``: 3CosAdd, "a is to b as c is to ?".
@@ -198,12 +214,17 @@ def check_3cosadd(report: Report, analogy: Callable) -> None:
         # when only c is left out), queen without c
         ("girl", "woman", "queen"),
     ]
+    answers = []
     for a, b, c in questions:
         got = call(analogy, vectors.copy(), list(words), a, b, c)
         if not isinstance(got, str):
             raise Fail(f"return the answer word as a string, got {type(got).__name__}")
-        ia, ib, ic = index[a], index[b], index[c]
-        want = words[_analogy_candidates(vectors, ia, ib, ic, "3cosadd")]
+        answers.append(got)
+
+    def solve(how: str) -> list[str]:
+        return [words[_analogy_candidates(vectors, *(index[w] for w in q), how)] for q in questions]
+
+    for (a, b, c), got, want in zip(questions, answers, solve("3cosadd"), strict=True):
         if got == want:
             report.ok(f"{a} is to {b} as {c} is to {got}")
             continue
@@ -214,17 +235,10 @@ def check_3cosadd(report: Report, analogy: Callable) -> None:
                     f"{role} itself: leave {role} out of the candidates too (a, b and c are "
                     "all excluded: set the scores of all three to -inf)"
                 )
-        for how, message in (
-            (
-                "wrong sign",
-                "the offset is the wrong way round: add b − a to c (king − man + woman)",
-            ),
-            (
-                "dot",
-                "rank by cosine: normalise the vectors first (long vectors win raw dot products)",
-            ),
-            ("euclidean", "3CosAdd ranks by cosine similarity, not by Euclidean distance"),
-        ):
-            if got == words[_analogy_candidates(vectors, ia, ib, ic, how)]:
-                raise Fail(f"{a} : {b} :: {c} : ? — {want!r} expected, got {got!r}: {message}")
-        raise Fail(f"{a} : {b} :: {c} : ? — {want!r} expected, got {got!r}")
+        # a mistake is named only when it gives every one of the answers
+        message = next(
+            (m for how, m in ANALOGY_MISTAKES if answers == solve(how)),
+            "check that every row is scaled to length 1 (norm along axis=1), the query is "
+            "b̂ − â + ĉ, and the answer is the word of largest cosine with it",
+        )
+        raise Fail(f"{a} : {b} :: {c} : ? — {want!r} expected, got {got!r}: {message}")

@@ -42,8 +42,16 @@ def _dense_ranks(x: np.ndarray) -> np.ndarray:
     return np.searchsorted(np.unique(x), x) + 1.0
 
 
+def _max_ranks(x: np.ndarray) -> np.ndarray:
+    return np.array([float(np.sum(x <= v)) for v in x])
+
+
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(x, y)[0, 1])
+
+
+def _cosine(x: np.ndarray, y: np.ndarray) -> float:
+    return float(x @ y / np.sqrt((x @ x) * (y @ y)))
 
 
 def _shortcut(rx: np.ndarray, ry: np.ndarray) -> float:
@@ -55,12 +63,16 @@ RANKS = "ranks (the rank transform: replace each value by its position in sorted
 
 
 def _grade(report: Report, spearman: Callable, x, y, what: str, ok_text: str) -> None:
+    from scipy import stats
+
     out = call(spearman, x.copy(), y.copy())
     if hasattr(out, "statistic"):
         raise Fail("you returned scipy's result object: return the number, its `.statistic`")
+    if isinstance(out, tuple | list) and len(out) == 2:
+        raise Fail("you returned two numbers (ρ and a p-value?): return ρ only, one number")
     got = as_scalar(out, what)
     rx, ry = _average_ranks(x), _average_ranks(y)
-    expected = _pearson(rx, ry)
+    expected, n = _pearson(rx, ry), len(x)
     variants = [
         (
             f"that is Pearson's r of the raw values: Spearman's ρ is Pearson's r of the {RANKS}",
@@ -86,6 +98,35 @@ def _grade(report: Report, spearman: Callable, x, y, what: str, ok_text: str) ->
             "tied values got the lowest of their ranks: they share the average of the ranks "
             "they span, e.g. [10, 20, 20, 40] → [1, 2.5, 2.5, 4]",
             _pearson(_min_ranks(x), _min_ranks(y)),
+        ),
+        (
+            "tied values got the highest of their ranks: they share the average of the ranks "
+            "they span, e.g. [10, 20, 20, 40] → [1, 2.5, 2.5, 4]",
+            _pearson(_max_ranks(x), _max_ranks(y)),
+        ),
+        (
+            "np.argsort gives the positions that would sort the array, not the ranks: the "
+            "rank of each value is np.argsort(np.argsort(x)) + 1, or better the average ranks",
+            _pearson(np.argsort(x, kind="stable"), np.argsort(y, kind="stable")),
+        ),
+        (
+            "the ranks were not centred: Pearson's r subtracts each array's mean rank before "
+            "the products (that is the cosine of the raw ranks)",
+            _cosine(rx, ry),
+        ),
+        *[
+            (
+                "the covariance and the standard deviations use different divisors (n − 1 "
+                "and n): np.cov divides by n − 1, np.std by n; use the same (ddof) in both, "
+                "or np.corrcoef",
+                expected * factor,
+            )
+            for factor in (n / (n - 1), (n - 1) / n)
+        ],
+        ("that is ρ²: return ρ itself (it can be negative)", expected**2),
+        (
+            "that is Kendall's τ: Spearman's ρ is Pearson's r of the average ranks",
+            float(stats.kendalltau(x, y).statistic),
         ),
         (
             "tied values got dense ranks (1, 2, 2, 3): they share the average of the ranks "
