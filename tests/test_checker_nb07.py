@@ -61,8 +61,8 @@ def entry(e_i, theta_j, b_i, bt_j, x_ij, two=2, weighted=True, log=True, swap=Fa
     "options, message",
     [
         ({"two": 1}, "dJ/de_i is missing the 2 that comes down from the square"),
-        ({"weighted": False}, "J is missing the weight f(X_ij)"),
-        ({"log": False}, "J uses X_ij: the model fits log X_ij"),
+        ({"weighted": False}, "J is missing the weight g(X_ij)"),
+        ({"log": False}, "J uses X_ij instead of log X_ij in Δ_ij (the model fits log X_ij)"),
         ({"swap": True}, "dJ/de_i multiplies by the vector itself"),
     ],
     ids=["no 2", "no weight", "no log", "swapped"],
@@ -80,6 +80,6 @@ def test_glove_gradient_weight_missing_in_the_gradients_only(capsys):
         return (J, *entry(e_i, theta_j, b_i, bt_j, x_ij, weighted=False)[1:])
 
     out = failed_with(checker.check_glove_gradients, wrong, capsys)
-    assert "✓ J = f(X_ij)" in out
-    assert "dJ/dθ_j is missing the weight f(X_ij)" in out
-    assert "dJ/db_i is missing the weight f(X_ij)" in out
+    assert "✓ J = g(X_ij)" in out
+    assert "dJ/dθ_j is missing the weight g(X_ij)" in out
+    assert "dJ/db_i is missing the weight g(X_ij)" in out

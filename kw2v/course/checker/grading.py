@@ -43,7 +43,7 @@ __all__ = [
     "call",
     "check",
     "is_stub",
-    "numpy_hint",
+    "error_hint",
     "print_report",
 ]
 
@@ -154,8 +154,8 @@ FORGOT_RETURN = (
 )
 
 
-#: Advice for NumPy errors that students meet often: (a piece of the message, the advice).
-NUMPY_HINTS = [
+#: Advice for errors students meet often: (a piece of the message, the advice).
+ERROR_HINTS = [
     (
         "could not be broadcast",
         " (shapes that do not line up: a sum or norm over one axis drops that axis; keep it "
@@ -171,12 +171,16 @@ NUMPY_HINTS = [
         " (the inner sizes of a matrix product must agree: a table has one row per word, "
         "V × d, so the scores are Θ @ e_c; is a matrix transposed?)",
     ),
+    (
+        "is not in the vocabulary",
+        " (skip the tokens the vectors do not know: keep only those with `t in wv`)",
+    ),
 ]
 
 
-def numpy_hint(err: Exception) -> str:
-    """Advice for a common NumPy error raised in the student's code, or ``""``."""
-    return next((hint for text, hint in NUMPY_HINTS if text in str(err)), "")
+def error_hint(err: Exception) -> str:
+    """Advice for a common error raised in the student's code, or ``""``."""
+    return next((hint for text, hint in ERROR_HINTS if text in str(err)), "")
 
 
 def call(fn: Callable, *args, none_ok: bool = False):
@@ -190,7 +194,7 @@ def call(fn: Callable, *args, none_ok: bool = False):
     except NotImplementedError:
         raise NotDone from None
     except Exception as err:  # noqa: BLE001 -- any error in the student's code is reported
-        raise Fail(f"your function raised {type(err).__name__}: {err}{numpy_hint(err)}") from None
+        raise Fail(f"your function raised {type(err).__name__}: {err}{error_hint(err)}") from None
     if out is None and is_stub(fn):
         raise NotDone
     if out is None and not none_ok:

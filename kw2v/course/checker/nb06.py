@@ -89,6 +89,12 @@ def check_cbow_mean_and_gradient(report: Report, cbow: Callable) -> None:
     )
     report.verdict(problem, f"ē is the mean of the {len(real)} real context vectors")
 
+    if np.shape(out[1]) == (len(real), d) or np.shape(out[1]) == (len(context), d):
+        raise Fail(
+            f"∂J/∂E: shape ({V}, {d}) expected, got {np.shape(out[1])}, one row per context "
+            "slot: the gradient has E's shape, one row per word of the vocabulary, zero except "
+            "the context words' rows (np.zeros_like(E), then np.add.at)"
+        )
     got = as_array(out[1], (V, d), "∂J/∂E")
     no_sum = np.zeros_like(E)
     for o in unique:
