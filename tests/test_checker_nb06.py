@@ -76,6 +76,10 @@ CBOW_MISTAKES = {
     ),
     "fancy +=": (with_grad(fancy_index), "`grad[context] += ...` writes a repeated row once"),
     "padding gradient": (with_grad(padding_gets_gradient), "the padding row 0 got a gradient"),
+    "one row per slot": (
+        with_grad(lambda E, c, g: cbow(E, c, g)[1][c[c != 0]]),
+        "got (4, 3), one row per context slot: the gradient has E's shape",
+    ),
 }
 
 

@@ -83,3 +83,62 @@ def test_glove_gradient_weight_missing_in_the_gradients_only(capsys):
     assert "✓ J = g(X_ij)" in out
     assert "dJ/dθ_j is missing the weight g(X_ij)" in out
     assert "dJ/db_i is missing the weight g(X_ij)" in out
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (lambda x, m, a: np.minimum(1, (x / m) ** 0.75), "ignores its `alpha` argument"),
+        (lambda x, m, a: np.minimum(1, (x / 100) ** a), "ignores its `x_max` argument"),
+        (lambda x, m, a: np.where(x < m, (x / m) ** a, 0.0), "on the weight is 1, not 0"),
+        (
+            lambda x, m, a: np.where(x == 0, 1.0, weight(x, m, a)),
+            "g(0) = 0: a pair that never occurs has no weight",
+        ),
+        (lambda x, m, a: min(1, (x / m) ** a), "on arrays use np.minimum"),
+    ],
+    ids=["alpha ignored", "x_max ignored", "0 above x_max", "g(0) = 1", "python min"],
+)
+def test_more_glove_weight_mistakes(wrong, message, capsys):
+    assert message in failed_with(checker.check_glove_weight, wrong, capsys)
+
+
+def glove_with_error(error):
+    """The right gradients of g(X_ij) Δ², with Δ from ``error(e_i, theta_j, b_i, bt_j, x_ij)``."""
+
+    def answer(e_i, theta_j, b_i, bt_j, x_ij):
+        g = weight(x_ij, 100.0, 0.75)
+        delta = error(e_i, theta_j, b_i, bt_j, x_ij)
+        return (
+            g * delta**2,
+            2 * g * delta * theta_j,
+            2 * g * delta * e_i,
+            2 * g * delta,
+            2 * g * delta,
+        )
+
+    return answer
+
+
+def _half(e_i, theta_j, b_i, bt_j, x_ij):
+    J, *grads = gradients(e_i, theta_j, b_i, bt_j, x_ij)
+    return (J / 2, *(grad / 2 for grad in grads))
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (
+            glove_with_error(lambda e, t, b, bt, x: e @ t - np.log(x)),
+            "J leaves the biases out of Δ_ij",
+        ),
+        (
+            glove_with_error(lambda e, t, b, bt, x: e @ t + b + bt - np.log1p(x)),
+            "dJ/dθ_j uses log(1 + X_ij) in Δ_ij",
+        ),
+        (_half, "J has a factor ½: the course's cost is J = g(X_ij) Δ_ij², without ½"),
+    ],
+    ids=["no biases", "log1p", "half"],
+)
+def test_more_glove_gradient_mistakes(wrong, message, capsys):
+    assert message in failed_with(checker.check_glove_gradients, wrong, capsys)
