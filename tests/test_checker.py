@@ -101,3 +101,28 @@ def test_a_plausible_factor_is_named(factor):
 @pytest.mark.parametrize("factor", [0.2896, 1.3, 0.7, 1.0, 0.0, float("nan")])
 def test_an_arbitrary_ratio_is_not_a_factor(factor):
     assert not compare.plausible_factor(factor)
+
+
+def _softmax_in_place(s):
+    s -= s.max(axis=-1, keepdims=True)
+    np.exp(s, out=s)
+    s /= s.sum(axis=-1, keepdims=True)
+    return s
+
+
+def _glove_weight_in_place(x, x_max, alpha):
+    x /= x_max
+    return np.minimum(1.0, x**alpha)
+
+
+@pytest.mark.parametrize(
+    "check, answer, name",
+    [
+        (checker.check_softmax, _softmax_in_place, "s"),
+        (checker.check_glove_weight, _glove_weight_in_place, "x"),
+    ],
+    ids=["softmax", "glove weight"],
+)
+def test_an_answer_that_changes_its_input_is_named(check, answer, name, capsys):
+    out = failed_with(check, answer, capsys)
+    assert f"your function changed its argument `{name}` in place" in out

@@ -15,7 +15,10 @@ How an answer is classified:
 * an untouched stub (its body only raises ``NotImplementedError``, or does nothing and returns
   ``None``) is "not done yet";
 * a function with real code that returns ``None`` is told it forgot ``return``;
-* any other exception is reported as "your function raised ...".
+* any other exception is reported as "your function raised ...", with advice for the
+  NumPy errors students meet most (:data:`ERROR_HINTS`);
+* a function that changes an array it was given fails (the caller's data would change
+  too), unless the check says it works in place (an SGD step).
 
 To add the checks of a notebook NN, write ``kw2v/course/checker/nbNN.py`` with its
 ``@check``-decorated ``check_*`` functions (each one's docstring says "Introduced in notebook
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import dis
 import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -183,12 +187,14 @@ def error_hint(err: Exception) -> str:
     return next((hint for text, hint in ERROR_HINTS if text in str(err)), "")
 
 
-def call(fn: Callable, *args, none_ok: bool = False):
+def call(fn: Callable, *args, none_ok: bool = False, in_place: bool = False):
     """Call the student's function: a stub becomes :class:`NotDone`, any error a :class:`Fail`.
 
     A ``None`` result is "not done yet" from a stub and "you forgot ``return``" from a
-    function with code in it, unless ``none_ok`` (the function may work in place).
+    function with code in it, unless ``none_ok``. A function that changes an array it was
+    given fails, unless ``in_place`` (an update step, whose job that is).
     """
+    before = [np.array(a, copy=True) if isinstance(a, np.ndarray) else None for a in args]
     try:
         out = fn(*args)
     except NotImplementedError:
@@ -199,4 +205,27 @@ def call(fn: Callable, *args, none_ok: bool = False):
         raise NotDone
     if out is None and not none_ok:
         raise Fail(FORGOT_RETURN)
+    changed = [
+        i
+        for i, (a, b) in enumerate(zip(args, before, strict=True))
+        if b is not None and not _same(a, b)
+    ]
+    if changed and not in_place:
+        raise Fail(
+            f"your function changed its argument `{_parameter(fn, changed[0])}` in place, so the "
+            "caller's array changes too: work on a new array (x = x - ..., not x -= ...; "
+            "or x.copy() first)"
+        )
     return out
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+
+
+def _parameter(fn: Callable, i: int) -> str:
+    """The name of ``fn``'s ``i``-th parameter, for a message."""
+    try:
+        return list(inspect.signature(fn).parameters)[i]
+    except (TypeError, ValueError, IndexError):
+        return f"number {i + 1}"

@@ -365,7 +365,9 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
     V, d, c, o, lr = 5, 3, 2, 4, 0.5
     E0, Theta0 = rng.normal(size=(V, d)), rng.normal(size=(V, d))
     E, Theta = E0.copy(), Theta0.copy()
-    cost = call(sgd_step, E, Theta, c, o, lr, none_ok=True)  # a missing cost is one part
+    cost = call(
+        sgd_step, E, Theta, c, o, lr, none_ok=True, in_place=True
+    )  # a missing cost is one part
     g_e, g_Theta = _softmax_grads(E0[c], Theta0, o)
     delta = _softmax(Theta0 @ E0[c])
     delta[o] -= 1.0  # ŷ − y
@@ -452,7 +454,7 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
     E, Theta = E0.copy(), Theta0.copy()
     start = _pair_cost(E[c], Theta, o)
     for _ in range(20):
-        call(sgd_step, E, Theta, c, o, 0.1, none_ok=True)
+        call(sgd_step, E, Theta, c, o, 0.1, none_ok=True, in_place=True)
     end = _pair_cost(E[c], Theta, o)
     if not end < start:
         raise Fail(f"20 steps on one pair did not lower its cost ({start:.3f} → {end:.3f})")
