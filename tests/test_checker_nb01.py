@@ -256,6 +256,11 @@ def _grad_e_row_o_only(e_c, Theta, o):
             "dJ/de_c uses row o of Θ only, (ŷ_o − 1) θ_o",
         ),
         (checker.check_sgd_step, _sgd_theta_row_o_only, "only row o of Θ moved"),
+        (
+            checker.check_sgd_step,
+            lambda E, T, c, o, lr: (sgd_step(E, T, c, o, lr), E, T),
+            "return the pair's cost J only: the tables change in place",
+        ),
     ],
     ids=[
         "log-softmax",
@@ -265,6 +270,7 @@ def _grad_e_row_o_only(e_c, Theta, o):
         "one cost per pair",
         "dJ/de_c row o",
         "Theta row o",
+        "cost and tables",
     ],
 )
 def test_more_nb01_mistakes(check, wrong, message, capsys):

@@ -49,7 +49,8 @@ def train_sgns(targets, contexts, noise, dim, negatives, epochs, learning_rate, 
             Theta[o] -= learning_rate * g_o
             if mistake != "negatives' rows fixed":
                 np.subtract.at(Theta, neg, learning_rate * g_neg)
-            E[c] -= learning_rate * g_e
+            if mistake != "E fixed":
+                E[c] -= learning_rate * g_e
     return (E, E.copy()) if mistake == "one table twice" else (E, Theta)
 
 
@@ -179,6 +180,7 @@ def test_training_loop_that_climbs(capsys):
         ("negatives' rows fixed", "the negatives' rows of Θ never change"),
         ("one table twice", "E and Θ hold the same values: that is one table returned twice"),
         ("uniform draw", "your negatives do not come from `noise`"),
+        ("E fixed", "E never left its random start"),
     ],
 )
 def test_sgns_training_wrong_loops(mistake, message, capsys):

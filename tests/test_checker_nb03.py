@@ -127,3 +127,33 @@ def _cosmul(vectors, words, a, b, c):
 )
 def test_more_3cosadd_mistakes(wrong, message, capsys):
     assert message in failed_with(checker.check_3cosadd, wrong, capsys)
+
+
+def _model_without_dense(vocab_size, dim):
+    target = keras.Input(shape=(), dtype="int32", name="target")
+    context = keras.Input(shape=(None,), dtype="int32", name="context")
+    E = layers.Embedding(vocab_size, dim, name="target_embedding")
+    Theta = layers.Embedding(vocab_size, dim, name="context_embedding")
+    dots = layers.Dot(axes=(1, 2))([E(target), Theta(context)])
+    return keras.Model([target, context], layers.Activation("sigmoid")(dots))
+
+
+def _dense_on_the_scores(vocab_size, dim):
+    target = keras.Input(shape=(), dtype="int32", name="target")
+    context = keras.Input(shape=(None,), dtype="int32", name="context")
+    E = layers.Embedding(vocab_size, dim, name="target_embedding")
+    Theta = layers.Embedding(vocab_size, dim, name="context_embedding")
+    dots = layers.Dot(axes=(1, 2))([E(target), Theta(context)])
+    return keras.Model([target, context], layers.Dense(1, activation="sigmoid")(dots))
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (_model_without_dense, "no Dense(1) layer after the score"),
+        (_dense_on_the_scores, "a Dense layer needs a known last axis: reshape the (batch, n)"),
+    ],
+    ids=["no Dense", "Dense on (batch, n)"],
+)
+def test_more_skipgram_model_mistakes(wrong, message, capsys):
+    assert message in failed_with(checker.check_skipgram_model, wrong, capsys)

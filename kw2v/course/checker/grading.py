@@ -176,6 +176,11 @@ ERROR_HINTS = [
         "V × d, so the scores are Θ @ e_c; is a matrix transposed?)",
     ),
     (
+        "must be fully-defined",
+        " (a Dense layer needs a known last axis: reshape the (batch, n) scores to "
+        "(batch, n, 1) first, layers.Reshape((-1, 1)))",
+    ),
+    (
         "is not in the vocabulary",
         " (skip the tokens the vectors do not know: keep only those with `t in wv`)",
     ),

@@ -439,6 +439,10 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
         report.verdict(problem, "every row of Θ moved by −η ∂J/∂Θ")
     if cost is None:
         report.wrong("return the pair's cost J (before the update): the training loop logs it")
+    elif isinstance(cost, tuple | list):
+        report.wrong(
+            "return the pair's cost J only: the tables change in place, the caller has them"
+        )
     else:
         cost = as_scalar(cost, "the returned cost")
         if np.isclose(cost, _pair_cost(E0[c], Theta0, o)):

@@ -455,14 +455,20 @@ def check_sgns_training(report: Report, train_sgns: Callable) -> None:
         )
     if not np.any(Theta):
         raise Fail("Θ is still all zeros: the loop must update the context table too")
+    if np.abs(E).max() <= 0.5 / dim:
+        raise Fail(
+            "E never left its random start (every entry still within ±0.5/dim): update e_c "
+            "by −η ∂J/∂e_c for every pair"
+        )
     real = sigmoid(np.sum(E[targets] * Theta[contexts], axis=1)).mean()
     across = group[:, None] != group[None, :]
     made_up = sigmoid(E[:V] @ Theta[:V].T)[across].mean()
     if not np.all(np.isfinite(E)) or not real > made_up + 0.05:
         raise Fail(
             f"real pairs do not score higher than pairs across groups (σ {real:.2f} against "
-            f"{made_up:.2f}): the updates go up the gradient, or too little of them. SGD "
-            "subtracts η times the gradient"
+            f"{made_up:.2f}): the updates go up the gradient, or are missing. SGD subtracts η "
+            "times the gradient, for every pair of every epoch, from e_c, θ_o and the "
+            "negatives' rows"
         )
     _check_negatives(train_sgns, E, Theta, V)
     report.ok("the negatives count: the noise-only word's row of Θ moved")

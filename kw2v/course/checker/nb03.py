@@ -55,6 +55,15 @@ def check_skipgram_model(report: Report, build_model: Callable) -> None:
         if shape != (V, dim):
             raise Fail(f"{layer.name}: table shape ({V}, {dim}) expected, got {shape}")
     report.ok(f"two separate Embedding tables of shape ({V}, {dim})")
+    if not any(
+        isinstance(layer, keras.layers.Dense) and tuple(layer.kernel.shape) == (1, 1)
+        for layer in model.layers
+    ):
+        raise Fail(
+            "no Dense(1) layer after the score: the exercise asks for section 2's sigmoid "
+            "Dense(1), σ(a s + b), applied to each score (reshape the (batch, n) scores to "
+            "(batch, n, 1) before it, and back after)"
+        )
 
     rng = np.random.default_rng(6)
     E, Theta = rng.normal(0, 0.5, size=(V, dim)), rng.normal(0, 0.5, size=(V, dim))
@@ -81,30 +90,45 @@ def check_skipgram_model(report: Report, build_model: Callable) -> None:
             "(layers.Reshape((-1,)))"
         )
     got = as_array(got, (3, 4), "the model's output")
-    scores = np.einsum("bd,bnd->bn", E[targets], Theta[contexts])
-    swapped = np.einsum("bd,bnd->bn", Theta[targets], E[contexts])
+    problem = _output_problem(got, E[targets], Theta[targets], E[contexts], Theta[contexts])
+    if problem:
+        raise Fail(problem)
+    report.ok("output (batch, n) = σ(θ_wᵀ e_c), one probability per context word")
+
+
+def _output_problem(got, E_t, Theta_t, E_ctx, Theta_ctx) -> str | None:
+    """What is wrong with the model's (batch, n) output, or None; the rows of the targets and
+    contexts in E and Θ given, the Dense layer set to the identity."""
+    scores = np.einsum("bd,bnd->bn", E_t, Theta_ctx)
+    if np.allclose(got, sigmoid(scores), atol=1e-5):
+        return None
     if np.any(got < 0) or np.any(got > 1):
-        raise Fail("outputs outside [0, 1]: end with a sigmoid (Dense(1, activation='sigmoid'))")
-    if np.allclose(got, sigmoid(swapped), atol=1e-5) and not np.allclose(
-        got, sigmoid(scores), atol=1e-5
-    ):
-        raise Fail(
+        return "outputs outside [0, 1]: end with a sigmoid (Dense(1, activation='sigmoid'))"
+    if np.allclose(got, sigmoid(np.einsum("bd,bnd->bn", Theta_t, E_ctx)), atol=1e-5):
+        return (
             "the tables are swapped: the target goes through target_embedding (E), the "
             "context words through context_embedding (Θ)"
         )
-    norms = np.linalg.norm(E[targets], axis=1)[:, None] * np.linalg.norm(Theta[contexts], axis=2)
+    norms = np.linalg.norm(E_t, axis=1)[:, None] * np.linalg.norm(Theta_ctx, axis=2)
     if np.allclose(got, sigmoid(scores / norms), atol=1e-5):
-        raise Fail(
+        return (
             "the score is the cosine of e_c and θ_w, not their dot product: drop "
             "normalize=True from the Dot layer (word2vec scores with the raw θ_wᵀe_c; the "
             "vectors' lengths carry information, and a cosine in [−1, 1] caps σ near 0.73)"
         )
-    if not np.allclose(got, sigmoid(scores), atol=1e-5):
-        raise Fail(
-            "with the Dense layer at weight 1, bias 0 the output should be σ(θ_wᵀe_c) for each "
-            "context word: check the Dot axes, (1, 2)"
+    if np.allclose(got.sum(axis=1), 1.0, atol=1e-5):
+        return (
+            "each row sums to 1: that is a softmax over the n context words, which makes them "
+            "compete. Each (target, context) pair is its own yes/no question: a sigmoid per "
+            "score, Dense(1, activation='sigmoid')"
         )
-    report.ok("output (batch, n) = σ(θ_wᵀ e_c), one probability per context word")
+    if np.allclose(got, np.maximum(scores, 0.0), atol=1e-5):
+        return "the Dense layer's activation is relu: use activation='sigmoid'"
+    return (
+        "with the Dense layer at weight 1, bias 0 the output should be σ(θ_wᵀe_c) for each "
+        "context word: check the Dot axes, (1, 2), and that the Dense(1) has "
+        "activation='sigmoid'"
+    )
 
 
 def _analogy_candidates(vectors: np.ndarray, a: int, b: int, c: int, how: str) -> int:
