@@ -220,59 +220,49 @@ def _grad_e_row_o_only(e_c, Theta, o):
     return (y_hat[o] - 1) * Theta[o], softmax_gradients(e_c, Theta, o)[1]
 
 
-@pytest.mark.parametrize(
-    "check, wrong, message",
-    [
-        (
-            checker.check_softmax,
-            lambda s: np.log(softmax(s)),
-            "that is the log of the softmax (log-softmax): return the probabilities",
+MORE_MISTAKES = {
+    "log-softmax": (
+        checker.check_softmax,
+        lambda s: np.log(softmax(s)),
+        "that is the log of the softmax (log-softmax): return the probabilities",
+    ),
+    "no keepdims": (
+        checker.check_softmax,
+        lambda s: (
+            np.exp(s - s.max(-1, keepdims=True)) / np.exp(s - s.max(-1, keepdims=True)).sum(-1)
         ),
-        (
-            checker.check_softmax,
-            lambda s: (
-                np.exp(s - s.max(-1, keepdims=True)) / np.exp(s - s.max(-1, keepdims=True)).sum(-1)
-            ),
-            "could not be broadcast together with shapes (2,4) (2,)  (shapes that do not line up",
-        ),
-        (
-            checker.check_pair_cost,
-            lambda e, T, o: pair_cost(e, T, o) / np.log(10),
-            "that is J in log base 10: the cost uses the natural log, np.log",
-        ),
-        (
-            checker.check_pair_cost,
-            lambda e, T, o: -(T.T @ e)[o],
-            "the inner sizes of a matrix product must agree: a table has one row per word",
-        ),
-        (
-            checker.check_batch_cost,
-            lambda E, T, t, c: np.array([pair_cost(E[i], T, j) for i, j in zip(t, c, strict=True)]),
-            "you returned one cost per pair: return their mean, one number",
-        ),
-        (
-            checker.check_softmax_gradients,
-            _grad_e_row_o_only,
-            "dJ/de_c uses row o of Θ only, (ŷ_o − 1) θ_o",
-        ),
-        (checker.check_sgd_step, _sgd_theta_row_o_only, "only row o of Θ moved"),
-        (
-            checker.check_sgd_step,
-            lambda E, T, c, o, lr: (sgd_step(E, T, c, o, lr), E, T),
-            "return the pair's cost J only: the tables change in place",
-        ),
-    ],
-    ids=[
-        "log-softmax",
-        "no keepdims",
-        "log10",
-        "Theta.T",
-        "one cost per pair",
-        "dJ/de_c row o",
-        "Theta row o",
-        "cost and tables",
-    ],
-)
+        "could not be broadcast together with shapes (2,4) (2,)  (shapes that do not line up",
+    ),
+    "log10": (
+        checker.check_pair_cost,
+        lambda e, T, o: pair_cost(e, T, o) / np.log(10),
+        "that is J in log base 10: the cost uses the natural log, np.log",
+    ),
+    "Theta.T": (
+        checker.check_pair_cost,
+        lambda e, T, o: -(T.T @ e)[o],
+        "the inner sizes of a matrix product must agree: a table has one row per word",
+    ),
+    "one cost per pair": (
+        checker.check_batch_cost,
+        lambda E, T, t, c: np.array([pair_cost(E[i], T, j) for i, j in zip(t, c, strict=True)]),
+        "you returned one cost per pair: return their mean, one number",
+    ),
+    "dJ/de_c row o": (
+        checker.check_softmax_gradients,
+        _grad_e_row_o_only,
+        "dJ/de_c uses row o of Θ only, (ŷ_o − 1) θ_o",
+    ),
+    "Theta row o": (checker.check_sgd_step, _sgd_theta_row_o_only, "only row o of Θ moved"),
+    "cost and tables": (
+        checker.check_sgd_step,
+        lambda E, T, c, o, lr: (sgd_step(E, T, c, o, lr), E, T),
+        "return the pair's cost J only: the tables change in place",
+    ),
+}
+
+
+@pytest.mark.parametrize(("check", "wrong", "message"), MORE_MISTAKES.values(), ids=MORE_MISTAKES)
 def test_more_nb01_mistakes(check, wrong, message, capsys):
     assert message in failed_with(check, wrong, capsys)
 

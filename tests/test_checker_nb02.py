@@ -213,47 +213,41 @@ def _keep_with_fixed_t(counts, sample):
     return keep_probability(counts, 1e-3)
 
 
-@pytest.mark.parametrize(
-    "check, wrong, message",
-    [
-        (
-            checker.check_noise_distribution,
-            lambda c: noise_distribution(np.array([0, 1000, 100, 10, 1])),  # hard-coded
-            "right on the first counts but wrong on",
-        ),
-        (checker.check_keep_probability, _keep_with_fixed_t, "your function ignores `sample`"),
-        (
-            checker.check_keep_probability,
-            lambda c, t: np.minimum(1, t / (c / c.sum())),
-            "the √(t/f) term is missing",
-        ),
-        (
-            checker.check_keep_probability,
-            lambda c, t: np.minimum(1, np.sqrt(c / c.sum() / t) + c / c.sum() / t),
-            "the ratio is upside down",
-        ),
-        (
-            checker.check_ns_loss_and_gradients,
-            _ns_with(J=lambda s_o, s_neg: -np.log(sigmoid(s_o)) - np.log(sigmoid(-s_neg)).mean()),
-            "J is a sum over the k negatives, not their mean",
-        ),
-        (
-            checker.check_ns_loss_and_gradients,
-            _ns_with(
-                g_e=lambda s_o, s_neg, t_o, t_n: (sigmoid(s_o) - 1) * t_o + sigmoid(-s_neg) @ t_n
-            ),
-            "in dJ/de_c each negative's factor is σ(s_i)",
-        ),
-    ],
-    ids=[
-        "hard-coded P_n",
-        "sample ignored",
-        "t/f only",
-        "f/t",
-        "J mean",
-        "sigma(-s_i)",
-    ],
-)
+MORE_MISTAKES = {
+    "hard-coded P_n": (
+        checker.check_noise_distribution,
+        lambda c: noise_distribution(np.array([0, 1000, 100, 10, 1])),  # hard-coded
+        "right on the first counts but wrong on",
+    ),
+    "sample ignored": (
+        checker.check_keep_probability,
+        _keep_with_fixed_t,
+        "your function ignores `sample`",
+    ),
+    "t/f only": (
+        checker.check_keep_probability,
+        lambda c, t: np.minimum(1, t / (c / c.sum())),
+        "the √(t/f) term is missing",
+    ),
+    "f/t": (
+        checker.check_keep_probability,
+        lambda c, t: np.minimum(1, np.sqrt(c / c.sum() / t) + c / c.sum() / t),
+        "the ratio is upside down",
+    ),
+    "J mean": (
+        checker.check_ns_loss_and_gradients,
+        _ns_with(J=lambda s_o, s_neg: -np.log(sigmoid(s_o)) - np.log(sigmoid(-s_neg)).mean()),
+        "J is a sum over the k negatives, not their mean",
+    ),
+    "sigma(-s_i)": (
+        checker.check_ns_loss_and_gradients,
+        _ns_with(g_e=lambda s_o, s_neg, t_o, t_n: (sigmoid(s_o) - 1) * t_o + sigmoid(-s_neg) @ t_n),
+        "in dJ/de_c each negative's factor is σ(s_i)",
+    ),
+}
+
+
+@pytest.mark.parametrize(("check", "wrong", "message"), MORE_MISTAKES.values(), ids=MORE_MISTAKES)
 def test_more_nb02_mistakes(check, wrong, message, capsys):
     assert message in failed_with(check, wrong, capsys)
 

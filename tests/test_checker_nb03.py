@@ -14,12 +14,18 @@ from kw2v.course.checker import nb03
 # ---- reference answers (what the solution notebooks fill in) ------------------------------
 
 
-def build_model(vocab_size, dim, shared=False, normalize=False):
+def build_model(vocab_size, dim, shared=False, normalize=False, head="dense"):
+    """The reference model; the options plant the mistakes (``head``: "dense" is right,
+    "sigmoid" leaves the Dense out, "dense on scores" skips the reshape before it)."""
     target = keras.Input(shape=(), dtype="int32", name="target")
     context = keras.Input(shape=(None,), dtype="int32", name="context")
     E = layers.Embedding(vocab_size, dim, name="target_embedding")
     Theta = E if shared else layers.Embedding(vocab_size, dim, name="context_embedding")
     dots = layers.Dot(axes=(1, 2), normalize=normalize)([E(target), Theta(context)])
+    if head == "sigmoid":
+        return keras.Model([target, context], layers.Activation("sigmoid")(dots))
+    if head == "dense on scores":
+        return keras.Model([target, context], layers.Dense(1, activation="sigmoid")(dots))
     prob = layers.Dense(1, activation="sigmoid")(layers.Reshape((-1, 1))(dots))
     return keras.Model([target, context], layers.Reshape((-1,))(prob))
 
@@ -129,31 +135,15 @@ def test_more_3cosadd_mistakes(wrong, message, capsys):
     assert message in failed_with(checker.check_3cosadd, wrong, capsys)
 
 
-def _model_without_dense(vocab_size, dim):
-    target = keras.Input(shape=(), dtype="int32", name="target")
-    context = keras.Input(shape=(None,), dtype="int32", name="context")
-    E = layers.Embedding(vocab_size, dim, name="target_embedding")
-    Theta = layers.Embedding(vocab_size, dim, name="context_embedding")
-    dots = layers.Dot(axes=(1, 2))([E(target), Theta(context)])
-    return keras.Model([target, context], layers.Activation("sigmoid")(dots))
-
-
-def _dense_on_the_scores(vocab_size, dim):
-    target = keras.Input(shape=(), dtype="int32", name="target")
-    context = keras.Input(shape=(None,), dtype="int32", name="context")
-    E = layers.Embedding(vocab_size, dim, name="target_embedding")
-    Theta = layers.Embedding(vocab_size, dim, name="context_embedding")
-    dots = layers.Dot(axes=(1, 2))([E(target), Theta(context)])
-    return keras.Model([target, context], layers.Dense(1, activation="sigmoid")(dots))
-
-
 @pytest.mark.parametrize(
-    "wrong, message",
+    "head, message",
     [
-        (_model_without_dense, "no Dense(1) layer after the score"),
-        (_dense_on_the_scores, "a Dense layer needs a known last axis: reshape the (batch, n)"),
+        ("sigmoid", "no Dense(1) layer after the score"),
+        ("dense on scores", "a Dense layer needs a known last axis: reshape the (batch, n)"),
     ],
-    ids=["no Dense", "Dense on (batch, n)"],
 )
-def test_more_skipgram_model_mistakes(wrong, message, capsys):
-    assert message in failed_with(checker.check_skipgram_model, wrong, capsys)
+def test_more_skipgram_model_mistakes(head, message, capsys):
+    out = failed_with(
+        checker.check_skipgram_model, lambda V, d: build_model(V, d, head=head), capsys
+    )
+    assert message in out
