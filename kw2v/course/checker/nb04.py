@@ -59,21 +59,17 @@ def _shortcut(rx: np.ndarray, ry: np.ndarray) -> float:
     return float(1 - 6 * np.sum((rx - ry) ** 2) / (n * (n * n - 1)))
 
 
+TIES = "they share the average of the ranks they span, e.g. [10, 20, 20, 40] → [1, 2.5, 2.5, 4]"
 RANKS = "ranks (the rank transform: replace each value by its position in sorted order)"
 
 
-def _grade(report: Report, spearman: Callable, x, y, what: str, ok_text: str) -> None:
+def _mistakes(x: np.ndarray, y: np.ndarray) -> list[tuple[str, float]]:
+    """The named mistakes: (message, the ρ that mistake gives for ``x`` and ``y``)."""
     from scipy import stats
 
-    out = call(spearman, x.copy(), y.copy())
-    if hasattr(out, "statistic"):
-        raise Fail("you returned scipy's result object: return the number, its `.statistic`")
-    if isinstance(out, tuple | list) and len(out) == 2:
-        raise Fail("you returned two numbers (ρ and a p-value?): return ρ only, one number")
-    got = as_scalar(out, what)
     rx, ry = _average_ranks(x), _average_ranks(y)
     expected, n = _pearson(rx, ry), len(x)
-    variants = [
+    return [
         (
             f"that is Pearson's r of the raw values: Spearman's ρ is Pearson's r of the {RANKS}",
             _pearson(x, y),
@@ -87,21 +83,17 @@ def _grade(report: Report, spearman: Callable, x, y, what: str, ok_text: str) ->
         ),
         *[
             (
-                "tied values were ranked one after the other (argsort of argsort): tied values "
-                "share the average of the ranks they span, e.g. [10, 20, 20, 40] → "
-                "[1, 2.5, 2.5, 4]",
+                f"tied values were ranked one after the other (argsort of argsort): {TIES}",
                 _pearson(_ordinal_ranks(x, kind), _ordinal_ranks(y, kind)),
             )
             for kind in ("stable", None)
         ],
         (
-            "tied values got the lowest of their ranks: they share the average of the ranks "
-            "they span, e.g. [10, 20, 20, 40] → [1, 2.5, 2.5, 4]",
+            f"tied values got the lowest of their ranks: {TIES}",
             _pearson(_min_ranks(x), _min_ranks(y)),
         ),
         (
-            "tied values got the highest of their ranks: they share the average of the ranks "
-            "they span, e.g. [10, 20, 20, 40] → [1, 2.5, 2.5, 4]",
+            f"tied values got the highest of their ranks: {TIES}",
             _pearson(_max_ranks(x), _max_ranks(y)),
         ),
         (
@@ -129,8 +121,7 @@ def _grade(report: Report, spearman: Callable, x, y, what: str, ok_text: str) ->
             float(stats.kendalltau(x, y).statistic),
         ),
         (
-            "tied values got dense ranks (1, 2, 2, 3): they share the average of the ranks "
-            "they span, e.g. [10, 20, 20, 40] → [1, 2.5, 2.5, 4]",
+            f"tied values got dense ranks (1, 2, 2, 3): {TIES}",
             _pearson(_dense_ranks(x), _dense_ranks(y)),
         ),
         (
@@ -144,10 +135,20 @@ def _grade(report: Report, spearman: Callable, x, y, what: str, ok_text: str) ->
             _shortcut(_ordinal_ranks(x), _ordinal_ranks(y)),
         ),
     ]
+
+
+def _grade(report: Report, spearman: Callable, x, y, what: str, ok_text: str) -> None:
+    out = call(spearman, x.copy(), y.copy())
+    if hasattr(out, "statistic"):
+        raise Fail("you returned scipy's result object: return the number, its `.statistic`")
+    if isinstance(out, tuple | list) and len(out) == 2:
+        raise Fail("you returned two numbers (ρ and a p-value?): return ρ only, one number")
+    got = as_scalar(out, what)
+    expected = _pearson(_average_ranks(x), _average_ranks(y))
     problem = diagnose(
         np.array(got),
         np.array(expected),
-        variants,
+        _mistakes(x, y),
         what,
         hint="that ρ is Pearson's r (covariance over the product of the standard deviations) "
         "of the two arrays of average ranks",

@@ -177,27 +177,13 @@ def _other_inputs(ppmi: Callable, expected: np.ndarray) -> list[tuple[bool, str]
     ]
 
 
-def _diagnose(got: np.ndarray, expected: np.ndarray) -> str | None:
-    """None when right; else a message naming the mistake."""
-    if _close(got, expected):
-        return None
+def _variants(expected: np.ndarray, unclipped: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """The named mistakes on :data:`COUNTS`: (message, the PPMI that mistake gives)."""
     zero = COUNTS == 0
-    if np.any(np.isnan(got)) or np.any(np.isinf(got)):
-        where = "where the count is 0" if not np.all(np.isfinite(got[zero])) else "in some entries"
-        return (
-            f"your answer contains -inf or nan {where}: log(0) is -inf (and 0 · log 0 is nan); "
-            "PPMI is 0 wherever the count is 0 (take np.maximum(pmi, 0), or compute the log "
-            "only where counts > 0)"
-        )
-    clip = lambda pmi: np.maximum(pmi, 0.0)  # noqa: E731
-    unclipped = _pmi(COUNTS)
-    if np.any(got < -ATOL):
-        if _close(np.where(zero, 0.0, got), np.where(zero, 0.0, unclipped)):
-            return (
-                "your answer has negative entries: that is the PMI; PPMI keeps only the positive "
-                "part, max(PMI, 0)"
-            )
-        return "your answer has negative entries: PPMI = max(PMI, 0) is never negative"
+
+    def clip(pmi: np.ndarray) -> np.ndarray:
+        return np.maximum(pmi, 0.0)
+
     variants = [
         (
             "no context smoothing: raise the context (column) counts to α before normalising "
@@ -238,17 +224,43 @@ def _diagnose(got: np.ndarray, expected: np.ndarray) -> str | None:
             np.where(zero, 0.0, np.abs(unclipped)),
         )
     )
-    for message, variant in variants:
+    variants.append(
+        ("your answer is transposed: one row per word w, one column per context c", expected.T)
+    )
+    variants += [
+        (
+            "the marginals are on the wrong axes: P(w) sums each row (axis=1), P(c) each "
+            "column (axis=0)",
+            clip(_pmi(COUNTS, alpha, swap_axes=True)),
+        )
+        for alpha in (0.75, 1.0)
+    ]
+    return variants
+
+
+def _diagnose(got: np.ndarray, expected: np.ndarray) -> str | None:
+    """None when right; else a message naming the mistake."""
+    if _close(got, expected):
+        return None
+    zero = COUNTS == 0
+    if np.any(np.isnan(got)) or np.any(np.isinf(got)):
+        where = "where the count is 0" if not np.all(np.isfinite(got[zero])) else "in some entries"
+        return (
+            f"your answer contains -inf or nan {where}: log(0) is -inf (and 0 · log 0 is nan); "
+            "PPMI is 0 wherever the count is 0 (take np.maximum(pmi, 0), or compute the log "
+            "only where counts > 0)"
+        )
+    unclipped = _pmi(COUNTS)
+    if np.any(got < -ATOL):
+        if _close(np.where(zero, 0.0, got), np.where(zero, 0.0, unclipped)):
+            return (
+                "your answer has negative entries: that is the PMI; PPMI keeps only the positive "
+                "part, max(PMI, 0)"
+            )
+        return "your answer has negative entries: PPMI = max(PMI, 0) is never negative"
+    for message, variant in _variants(expected, unclipped):
         if _close(got, variant):
             return message
-    if _close(got, expected.T):
-        return "your answer is transposed: one row per word w, one column per context c"
-    for alpha in (0.75, 1.0):
-        if _close(got, clip(_pmi(COUNTS, alpha, swap_axes=True))):
-            return (
-                "the marginals are on the wrong axes: P(w) sums each row (axis=1), P(c) "
-                "each column (axis=0)"
-            )
     if np.any(got[zero] != 0):
         return "entries with count 0 must be 0 in the PPMI"
     diff = float(np.max(np.abs(got - expected)))
