@@ -338,6 +338,22 @@ def check_softmax_gradients(report: Report, gradients: Callable) -> None:
     report.verdict(problem, "dJ/dΘ agrees with central differences, all V rows non-zero")
 
 
+def _grade_returned_cost(report: Report, cost, before: float, after: float) -> None:
+    """The SGD step's return value: the pair's cost ``before`` the update."""
+    if cost is None:
+        report.wrong("return the pair's cost J (before the update): the training loop logs it")
+    elif isinstance(cost, tuple | list):
+        report.wrong(
+            "return the pair's cost J only: the tables change in place, the caller has them"
+        )
+    elif np.isclose(cost := as_scalar(cost, "the returned cost"), before):
+        report.ok(f"returned J = {cost:.4f}, the cost before the update")
+    elif np.isclose(cost, after):
+        report.wrong("you returned the cost after the update: return J before it")
+    else:
+        report.wrong(f"returned cost {cost:.4f}, expected J = {before:.4f}")
+
+
 UPDATE_ORDER = (
     "the update order: {grad} gradient was computed after {moved} had already moved. Compute "
     "both gradients from the old E and Θ first, then update both tables"
@@ -365,9 +381,8 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
     V, d, c, o, lr = 5, 3, 2, 4, 0.5
     E0, Theta0 = rng.normal(size=(V, d)), rng.normal(size=(V, d))
     E, Theta = E0.copy(), Theta0.copy()
-    cost = call(
-        sgd_step, E, Theta, c, o, lr, none_ok=True, in_place=True
-    )  # a missing cost is one part
+    # a missing cost is one part of the report, not the end of the check
+    cost = call(sgd_step, E, Theta, c, o, lr, none_ok=True, in_place=True)
     g_e, g_Theta = _softmax_grads(E0[c], Theta0, o)
     delta = _softmax(Theta0 @ E0[c])
     delta[o] -= 1.0  # ŷ − y
@@ -437,22 +452,7 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
             hint="∂J/∂Θ = (ŷ − y) e_cᵀ of the old tables, times η",
         )
         report.verdict(problem, "every row of Θ moved by −η ∂J/∂Θ")
-    if cost is None:
-        report.wrong("return the pair's cost J (before the update): the training loop logs it")
-    elif isinstance(cost, tuple | list):
-        report.wrong(
-            "return the pair's cost J only: the tables change in place, the caller has them"
-        )
-    else:
-        cost = as_scalar(cost, "the returned cost")
-        if np.isclose(cost, _pair_cost(E0[c], Theta0, o)):
-            report.ok(f"returned J = {cost:.4f}, the cost before the update")
-        elif np.isclose(cost, _pair_cost(E1[c], Theta1, o)):
-            report.wrong("you returned the cost after the update: return J before it")
-        else:
-            report.wrong(
-                f"returned cost {cost:.4f}, expected J = {_pair_cost(E0[c], Theta0, o):.4f}"
-            )
+    _grade_returned_cost(report, cost, _pair_cost(E0[c], Theta0, o), _pair_cost(E1[c], Theta1, o))
     if report.failed:
         return
     E, Theta = E0.copy(), Theta0.copy()
