@@ -4,7 +4,8 @@ word-pair benchmark (WS353, SimLex-999).
 The typical mistakes are named: Pearson's r of the raw values (no rank transform), ties ranked
 one after the other instead of sharing their average rank, the textbook shortcut
 1 − 6ΣΔr²/(n(n² − 1)) (Δr the difference of a pair's ranks) that is exact only without ties,
-and one array ranked the wrong way round.
+one array ranked the wrong way round, np.argsort taken for the ranks, ranks not centred, a
+covariance and standard deviations with different divisors (ddof), ρ², Kendall's τ.
 See :mod:`kw2v.course.checker.grading` for the machinery.
 """
 

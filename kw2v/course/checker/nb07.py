@@ -3,8 +3,9 @@ gradient of its weighted least-squares cost for one entry of the co-occurrence m
 
 Named mistakes: the cap at 1 missing or applied with ``np.maximum``, alpha applied to x alone
 or used as 1/alpha or as a factor, an exponent of 0 from integer division, the arguments
-ignored; in the gradient, the 2 of the square forgotten, the weight g(X_ij) left out, X_ij
-instead of log X_ij, and the two vectors swapped. See :mod:`kw2v.course.checker.grading`.
+(or one of them) ignored, 0 from x_max on, g(0) = 1; in the gradient, the 2 of the square
+forgotten, a ½ in J, the weight g(X_ij) left out, X_ij or log(1 + X_ij) instead of log X_ij,
+the biases left out of Δ_ij, and the two vectors swapped. See :mod:`kw2v.course.checker.grading`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ what is right and what is wrong in words, and returns a :class:`Result`, true wh
 Typical mistakes are named by comparing the answer with known wrong variants: no context
 smoothing, the smoothing on the rows, PMI without the ``max(0, .)``, marginals on the wrong
 axes, counts instead of probabilities, a smoothed distribution not renormalised, ``alpha``
-ignored, ``log(0)`` left as ``-inf`` or ``nan``. Depends on NumPy only.
+ignored, ``log(0)`` left as ``-inf`` or ``nan``, log base 2 or 10, ``|PMI|``; a random 4 × 6
+matrix then catches an answer written for the 5 × 5 one. Depends on NumPy only.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Checks for notebook 11 (the limits of word vectors): projecting words on a direction.
 
-``check_projection`` calls the student's ``projection(vectors, a, b)`` on small planted
-vectors whose lengths all differ (so every missing normalisation changes the answer), prints
-what is right and what is wrong in words, and returns a :class:`Result`, true when it passed.
-Typical mistakes are named: the direction b - a instead of a - b, a direction that is not unit
-length, word vectors that are not normalised (or normalised along the wrong axis), he and she
-subtracted before they are normalised, a plain dot product. Depends on NumPy only.
-"""
+``check_projection`` calls the student's ``projection(vectors, a, b)`` on small planted vectors
+whose lengths all differ (so every missing normalisation changes the answer), prints what is
+right and what is wrong in words, and returns a :class:`Result`, true when it passed. Typical
+mistakes are named: the direction b - a instead of a - b, a direction that is not unit length,
+word vectors that are not normalised (or normalised along the wrong axis), he and she
+subtracted before they are normalised, a plain dot product, ``a`` and ``b`` ignored. Depends on
+NumPy only."""
 
 from __future__ import annotations
 
