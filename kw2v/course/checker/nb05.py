@@ -4,7 +4,8 @@ The planted vectors are chosen so that every typical mistake gives a different a
 products (long vectors, frequent words, win), the query left unnormalised (the right words with
 scores that are not cosines), the word itself returned as its own neighbour, the order reversed
 or best last, Euclidean distance, the indices shifted by np.delete. See
-:mod:`kw2v.course.checker.grading` for the machinery."""
+:mod:`kw2v.course.checker.grading` for the machinery.
+"""
 
 from __future__ import annotations
 

@@ -5,7 +5,8 @@ Named mistakes: a sum for the mean, unknown words counted in the denominator, ra
 instead of unit vectors, a repeated word counted once, the weights ignored or divided by the
 number of words instead of their sum, a known word missing from ``idf`` weighted 0, 1/idf, the
 mean scaled to length 1, and a division by zero (or a number) when no word is known. See
-:mod:`kw2v.course.checker.grading`."""
+:mod:`kw2v.course.checker.grading`.
+"""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ right and what is wrong in words, and returns a :class:`Result`, true when it pa
 mistakes are named: the direction b - a instead of a - b, a direction that is not unit length,
 word vectors that are not normalised (or normalised along the wrong axis), he and she
 subtracted before they are normalised, a plain dot product, ``a`` and ``b`` ignored. Depends on
-NumPy only."""
+NumPy only.
+"""
 
 from __future__ import annotations
 
