@@ -254,6 +254,11 @@ MORE_MISTAKES = {
         "dJ/de_c uses row o of Θ only, (ŷ_o − 1) θ_o",
     ),
     "Theta row o": (checker.check_sgd_step, _sgd_theta_row_o_only, "only row o of Θ moved"),
+    "twice the step": (
+        checker.check_sgd_step,
+        lambda E, T, c, o, lr: sgd_step(E, T, c, o, 2 * lr),
+        "the step of e_c is off by a factor of 2",
+    ),
     "cost and tables": (
         checker.check_sgd_step,
         lambda E, T, c, o, lr: (sgd_step(E, T, c, o, lr), E, T),

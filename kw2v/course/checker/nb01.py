@@ -338,6 +338,13 @@ def check_softmax_gradients(report: Report, gradients: Callable) -> None:
     report.verdict(problem, "dJ/dΘ agrees with central differences, all V rows non-zero")
 
 
+def _step_problem(new, old, right, variants, what: str, hint: str) -> str | None:
+    """:func:`diagnose` of the step ``new − old`` of ``what``, so that a step off by a factor
+    (2η for η) is named; ``right`` and the ``variants`` are the tables after the step."""
+    steps = [(message, variant - old) for message, variant in variants]
+    return diagnose(new - old, right - old, steps, f"the step of {what}", hint)
+
+
 def _grade_returned_cost(report: Report, cost, before: float, after: float) -> None:
     """The SGD step's return value: the pair's cost ``before`` the update."""
     if cost is None:
@@ -378,7 +385,7 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
     CheckResult
     """
     rng = np.random.default_rng(4)
-    V, d, c, o, lr = 5, 3, 2, 4, 0.5
+    V, d, c, o, lr = 5, 3, 2, 4, 0.3  # η ≠ 0.5: 2η would look like η left out
     E0, Theta0 = rng.normal(size=(V, d)), rng.normal(size=(V, d))
     E, Theta = E0.copy(), Theta0.copy()
     # a missing cost is one part of the report, not the end of the check
@@ -401,8 +408,9 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
     elif np.array_equal(E, E0):
         report.wrong("E is unchanged: the target vector e_c must move too")
     else:
-        problem = diagnose(
+        problem = _step_problem(
             E[c],
+            E0[c],
             E1[c],
             [
                 (
@@ -416,7 +424,7 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
                     E0[c] - lr * _softmax_grads(E0[c], Theta1, o)[0],
                 ),
             ],
-            "the new e_c",
+            "e_c",
             hint="∂J/∂e_c = Θᵀ(ŷ − y) of the old tables, times η",
         )
         report.verdict(
@@ -425,8 +433,9 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
     if np.array_equal(Theta, Theta0):
         report.wrong("Θ is unchanged: the context table must be updated too")
     else:
-        problem = diagnose(
+        problem = _step_problem(
             Theta,
+            Theta0,
             Theta1,
             [
                 (
@@ -448,7 +457,7 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
                     Theta0 - lr * _softmax_grads(E1[c], Theta0, o)[1],
                 ),
             ],
-            "the new Θ",
+            "Θ",
             hint="∂J/∂Θ = (ŷ − y) e_cᵀ of the old tables, times η",
         )
         report.verdict(problem, "every row of Θ moved by −η ∂J/∂Θ")
