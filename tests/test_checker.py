@@ -126,3 +126,26 @@ def _glove_weight_in_place(x, x_max, alpha):
 def test_an_answer_that_changes_its_input_is_named(check, answer, name, capsys):
     out = failed_with(check, answer, capsys)
     assert f"your function changed its argument `{name}` in place" in out
+
+
+def _softmax_axis_1(s):
+    z = np.exp(s - s.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def _noise_in_place(counts):
+    counts **= 3 / 4  # integer counts: raises
+    return counts / counts.sum()
+
+
+@pytest.mark.parametrize(
+    "check, answer, hint",
+    [
+        (checker.check_softmax, _softmax_axis_1, "axis=-1 is the last axis"),
+        (checker.check_noise_distribution, _noise_in_place, "the array holds integers"),
+    ],
+    ids=["axis 1 on a vector", "in-place on integers"],
+)
+def test_common_numpy_errors_get_a_hint(check, answer, hint, capsys):
+    out = failed_with(check, answer, capsys)
+    assert "your function raised" in out and hint in out

@@ -176,6 +176,16 @@ ERROR_HINTS = [
         "V × d, so the scores are Θ @ e_c; is a matrix transposed?)",
     ),
     (
+        "out of bounds for array of dimension",
+        " (axis=-1 is the last axis whatever the number of dimensions: one function then serves "
+        "a vector and a batch)",
+    ),
+    (
+        "Cannot cast ufunc",
+        " (the array holds integers, which an in-place /= cannot turn into fractions: compute a "
+        "new array, x = x / ..., which the caller's array is safe from too)",
+    ),
+    (
         "must be fully-defined",
         " (a Dense layer needs a known last axis: reshape the (batch, n) scores to "
         "(batch, n, 1) first, layers.Reshape((-1, 1)))",
