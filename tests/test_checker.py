@@ -101,3 +101,46 @@ def test_a_plausible_factor_is_named(factor):
 @pytest.mark.parametrize("factor", [0.2896, 1.3, 0.7, 1.0, 0.0, float("nan")])
 def test_an_arbitrary_ratio_is_not_a_factor(factor):
     assert not compare.plausible_factor(factor)
+
+
+def _softmax_in_place(s):
+    s -= s.max(axis=-1, keepdims=True)
+    np.exp(s, out=s)
+    s /= s.sum(axis=-1, keepdims=True)
+    return s
+
+
+def _glove_weight_in_place(x, x_max, alpha):
+    x /= x_max
+    return np.minimum(1.0, x**alpha)
+
+
+def _softmax_axis_1(s):
+    z = np.exp(s - s.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def _noise_in_place(counts):
+    counts **= 3 / 4  # integer counts: raises
+    return counts / counts.sum()
+
+
+#: Answers that do something NumPy refuses or that harms the caller: the message for each.
+SIDE_EFFECTS_AND_ERRORS = {
+    "softmax in place": (checker.check_softmax, _softmax_in_place, "argument `s` in place"),
+    "g(x) in place": (checker.check_glove_weight, _glove_weight_in_place, "argument `x` in place"),
+    "axis 1 on a vector": (checker.check_softmax, _softmax_axis_1, "axis=-1 is the last axis"),
+    "in-place on integers": (
+        checker.check_noise_distribution,
+        _noise_in_place,
+        "the array holds integers",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("check", "answer", "message"), SIDE_EFFECTS_AND_ERRORS.values(), ids=SIDE_EFFECTS_AND_ERRORS
+)
+def test_side_effects_and_numpy_errors_are_named(check, answer, message, capsys):
+    out = failed_with(check, answer, capsys)
+    assert message in out

@@ -205,3 +205,85 @@ def _e_first(E, Theta, c, o, learning_rate):
 def test_the_update_order_mistake_is_named(wrong, message, capsys):
     out = failed_with(checker.check_sgd_step, wrong, capsys)
     assert message in out and "Compute both gradients from the old E and Θ first" in out
+
+
+def _sgd_theta_row_o_only(E, Theta, c, o, learning_rate):
+    cost = pair_cost(E[c], Theta, o)
+    grad_e, grad_Theta = softmax_gradients(E[c], Theta, o)
+    E[c] -= learning_rate * grad_e
+    Theta[o] -= learning_rate * grad_Theta[o]
+    return cost
+
+
+def _grad_e_row_o_only(e_c, Theta, o):
+    y_hat = softmax(Theta @ e_c)
+    return (y_hat[o] - 1) * Theta[o], softmax_gradients(e_c, Theta, o)[1]
+
+
+MORE_MISTAKES = {
+    "log-softmax": (
+        checker.check_softmax,
+        lambda s: np.log(softmax(s)),
+        "that is the log of the softmax (log-softmax): return the probabilities",
+    ),
+    "no keepdims": (
+        checker.check_softmax,
+        lambda s: (
+            np.exp(s - s.max(-1, keepdims=True)) / np.exp(s - s.max(-1, keepdims=True)).sum(-1)
+        ),
+        "could not be broadcast together with shapes (2,4) (2,)  (shapes that do not line up",
+    ),
+    "log10": (
+        checker.check_pair_cost,
+        lambda e, T, o: pair_cost(e, T, o) / np.log(10),
+        "that is J in log base 10: the cost uses the natural log, np.log",
+    ),
+    "Theta.T": (
+        checker.check_pair_cost,
+        lambda e, T, o: -(T.T @ e)[o],
+        "the inner sizes of a matrix product must agree: a table has one row per word",
+    ),
+    "one cost per pair": (
+        checker.check_batch_cost,
+        lambda E, T, t, c: np.array([pair_cost(E[i], T, j) for i, j in zip(t, c, strict=True)]),
+        "you returned one cost per pair: return their mean, one number",
+    ),
+    "dJ/de_c row o": (
+        checker.check_softmax_gradients,
+        _grad_e_row_o_only,
+        "dJ/de_c uses row o of Θ only, (ŷ_o − 1) θ_o",
+    ),
+    "Theta row o": (checker.check_sgd_step, _sgd_theta_row_o_only, "only row o of Θ moved"),
+    "twice the step": (
+        checker.check_sgd_step,
+        lambda E, T, c, o, lr: sgd_step(E, T, c, o, 2 * lr),
+        "the step of e_c is off by a factor of 2",
+    ),
+    "cost and tables": (
+        checker.check_sgd_step,
+        lambda E, T, c, o, lr: (sgd_step(E, T, c, o, lr), E, T),
+        "return the pair's cost J only: the tables change in place",
+    ),
+}
+
+
+@pytest.mark.parametrize(("check", "wrong", "message"), MORE_MISTAKES.values(), ids=MORE_MISTAKES)
+def test_more_nb01_mistakes(check, wrong, message, capsys):
+    assert message in failed_with(check, wrong, capsys)
+
+
+@pytest.mark.parametrize(
+    "check, right",
+    [
+        (checker.check_softmax, lambda s: softmax(s.astype(np.float32))),
+        (checker.check_softmax, lambda s: softmax(s).tolist()),
+        (checker.check_pair_cost, lambda e, T, o: -(T @ e - np.logaddexp.reduce(T @ e))[o]),
+        (
+            checker.check_pair_cost,
+            lambda e, T, o: np.float32(pair_cost(e.astype(np.float32), T.astype(np.float32), o)),
+        ),
+    ],
+    ids=["float32 softmax", "list", "log-softmax form", "float32 cost"],
+)
+def test_other_right_nb01_answers_pass(check, right, capsys):
+    assert check(right), capsys.readouterr().out

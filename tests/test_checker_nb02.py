@@ -49,7 +49,8 @@ def train_sgns(targets, contexts, noise, dim, negatives, epochs, learning_rate, 
             Theta[o] -= learning_rate * g_o
             if mistake != "negatives' rows fixed":
                 np.subtract.at(Theta, neg, learning_rate * g_neg)
-            E[c] -= learning_rate * g_e
+            if mistake != "E fixed":
+                E[c] -= learning_rate * g_e
     return (E, E.copy()) if mistake == "one table twice" else (E, Theta)
 
 
@@ -179,6 +180,7 @@ def test_training_loop_that_climbs(capsys):
         ("negatives' rows fixed", "the negatives' rows of Θ never change"),
         ("one table twice", "E and Θ hold the same values: that is one table returned twice"),
         ("uniform draw", "your negatives do not come from `noise`"),
+        ("E fixed", "E never left its random start"),
     ],
 )
 def test_sgns_training_wrong_loops(mistake, message, capsys):
@@ -192,3 +194,68 @@ def test_planted_corpus_keeps_contexts_in_the_group():
     targets, contexts, group = checker.planted_corpus()
     assert np.all(group[targets] == group[contexts]) and np.all(targets != contexts)
     assert len(group) == 20 and np.bincount(group).tolist() == [5, 5, 5, 5]
+
+
+def _ns_with(J=None, g_e=None):
+    """The reference with J or dJ/de_c replaced by a wrong one."""
+
+    def answer(e_c, theta_o, theta_neg):
+        right = ns_loss_and_gradients(e_c, theta_o, theta_neg)
+        s_o, s_neg = theta_o @ e_c, theta_neg @ e_c
+        cost = right[0] if J is None else J(s_o, s_neg)
+        grad = right[1] if g_e is None else g_e(s_o, s_neg, theta_o, theta_neg)
+        return cost, grad, right[2], right[3]
+
+    return answer
+
+
+def _keep_with_fixed_t(counts, sample):
+    return keep_probability(counts, 1e-3)
+
+
+MORE_MISTAKES = {
+    "hard-coded P_n": (
+        checker.check_noise_distribution,
+        lambda c: noise_distribution(np.array([0, 1000, 100, 10, 1])),  # hard-coded
+        "right on the first counts but wrong on",
+    ),
+    "sample ignored": (
+        checker.check_keep_probability,
+        _keep_with_fixed_t,
+        "your function ignores `sample`",
+    ),
+    "t/f only": (
+        checker.check_keep_probability,
+        lambda c, t: np.minimum(1, t / (c / c.sum())),
+        "the √(t/f) term is missing",
+    ),
+    "f/t": (
+        checker.check_keep_probability,
+        lambda c, t: np.minimum(1, np.sqrt(c / c.sum() / t) + c / c.sum() / t),
+        "the ratio is upside down",
+    ),
+    "J mean": (
+        checker.check_ns_loss_and_gradients,
+        _ns_with(J=lambda s_o, s_neg: -np.log(sigmoid(s_o)) - np.log(sigmoid(-s_neg)).mean()),
+        "J is a sum over the k negatives, not their mean",
+    ),
+    "sigma(-s_i)": (
+        checker.check_ns_loss_and_gradients,
+        _ns_with(g_e=lambda s_o, s_neg, t_o, t_n: (sigmoid(s_o) - 1) * t_o + sigmoid(-s_neg) @ t_n),
+        "in dJ/de_c each negative's factor is σ(s_i)",
+    ),
+}
+
+
+@pytest.mark.parametrize(("check", "wrong", "message"), MORE_MISTAKES.values(), ids=MORE_MISTAKES)
+def test_more_nb02_mistakes(check, wrong, message, capsys):
+    assert message in failed_with(check, wrong, capsys)
+
+
+def test_keep_probability_python_min_is_a_hint(capsys):
+    def python_min(counts, sample):
+        ratio = sample / (counts / counts.sum())
+        return min(1.0, np.sqrt(ratio) + ratio)
+
+    out = failed_with(checker.check_keep_probability, python_min, capsys)
+    assert "truth value" in out and "on arrays use np.minimum" in out

@@ -14,12 +14,18 @@ from kw2v.course.checker import nb03
 # ---- reference answers (what the solution notebooks fill in) ------------------------------
 
 
-def build_model(vocab_size, dim, shared=False, normalize=False):
+def build_model(vocab_size, dim, shared=False, normalize=False, head="dense"):
+    """The reference model; the options plant the mistakes (``head``: "dense" is right,
+    "sigmoid" leaves the Dense out, "dense on scores" skips the reshape before it)."""
     target = keras.Input(shape=(), dtype="int32", name="target")
     context = keras.Input(shape=(None,), dtype="int32", name="context")
     E = layers.Embedding(vocab_size, dim, name="target_embedding")
     Theta = E if shared else layers.Embedding(vocab_size, dim, name="context_embedding")
     dots = layers.Dot(axes=(1, 2), normalize=normalize)([E(target), Theta(context)])
+    if head == "sigmoid":
+        return keras.Model([target, context], layers.Activation("sigmoid")(dots))
+    if head == "dense on scores":
+        return keras.Model([target, context], layers.Dense(1, activation="sigmoid")(dots))
     prob = layers.Dense(1, activation="sigmoid")(layers.Reshape((-1, 1))(dots))
     return keras.Model([target, context], layers.Reshape((-1,))(prob))
 
@@ -91,3 +97,53 @@ def test_3cosadd_must_leave_out_each_question_word(left_out, kept, capsys):
 
     out = failed_with(checker.check_3cosadd, keeps_some, capsys)
     assert f"which is {kept} itself: leave {kept} out of the candidates too" in out
+
+
+def _cosmul(vectors, words, a, b, c):
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    i = {w: n for n, w in enumerate(words)}
+
+    def cos(j):
+        return (unit @ unit[i[j]] + 1) / 2
+
+    scores = cos(b) * cos(c) / (cos(a) + 1e-3)
+    scores[[i[a], i[b], i[c]]] = -np.inf
+    return words[int(np.argmax(scores))]
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (
+            lambda v, w, a, b, c: w[
+                nb03._analogy_candidates(v, w.index(a), w.index(b), w.index(c), "c forgotten")
+            ],
+            "ĉ is missing from the query",
+        ),
+        (
+            lambda v, w, a, b, c: w[
+                nb03._analogy_candidates(v, w.index(a), w.index(b), w.index(c), "smallest")
+            ],
+            "that is the word of *smallest* cosine: take the argmax",
+        ),
+        # 3CosMul agrees with "c forgotten" on one question only: not named as that mistake
+        (_cosmul, "'girl' expected, got 'woman': check that every row is scaled to length 1"),
+    ],
+    ids=["b - a", "argmin", "3CosMul"],
+)
+def test_more_3cosadd_mistakes(wrong, message, capsys):
+    assert message in failed_with(checker.check_3cosadd, wrong, capsys)
+
+
+@pytest.mark.parametrize(
+    "head, message",
+    [
+        ("sigmoid", "no Dense(1) layer after the score"),
+        ("dense on scores", "a Dense layer needs a known last axis: reshape the (batch, n)"),
+    ],
+)
+def test_more_skipgram_model_mistakes(head, message, capsys):
+    out = failed_with(
+        checker.check_skipgram_model, lambda V, d: build_model(V, d, head=head), capsys
+    )
+    assert message in out

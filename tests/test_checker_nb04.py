@@ -5,6 +5,7 @@ and each typical wrong answer fails with a message that names the mistake.
 import numpy as np
 import pytest
 from checking import failed_with
+from scipy import stats
 
 from kw2v.course import checker
 
@@ -81,8 +82,6 @@ def test_spearman_mistakes(wrong, message, capsys):
 
 
 def test_spearman_scipy_result_object(capsys):
-    from scipy import stats
-
     out = failed_with(checker.check_spearman, stats.spearmanr, capsys)
     assert "you returned scipy's result object: return the number, its `.statistic`" in out
 
@@ -90,3 +89,47 @@ def test_spearman_scipy_result_object(capsys):
 def test_spearman_ties_pass_only_the_tie_free_case(capsys):
     out = failed_with(checker.check_spearman, lambda x, y: pearson(ordinal(x), ordinal(y)), capsys)
     assert "✓ 8 (human score, cosine) pairs without ties" in out
+
+
+def _centred_cosine(rx, ry):
+    return float(rx @ ry / np.sqrt((rx @ rx) * (ry @ ry)))
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (
+            lambda x, y: pearson(np.argsort(x), np.argsort(y)),
+            "np.argsort gives the positions that would sort the array, not the ranks",
+        ),
+        (
+            lambda x, y: _centred_cosine(average_ranks(x), average_ranks(y)),
+            "the ranks were not centred",
+        ),
+        (
+            lambda x, y: (
+                np.cov(average_ranks(x), average_ranks(y))[0, 1]
+                / (average_ranks(x).std() * average_ranks(y).std())
+            ),
+            "use different divisors (n − 1 and n)",
+        ),
+        (lambda x, y: spearman(x, y) ** 2, "that is ρ²"),
+        (lambda x, y: stats.kendalltau(x, y)[0], "that is Kendall's τ"),
+        (
+            lambda x, y: pearson([np.sum(x <= v) for v in x], [np.sum(y <= v) for v in y]),
+            "tied values got the highest of their ranks",
+        ),
+        (
+            lambda x, y: tuple(stats.spearmanr(x, y)),
+            "you returned two numbers (ρ and a p-value?): return ρ only",
+        ),
+    ],
+    ids=["argsort once", "uncentred", "ddof", "rho squared", "kendall", "max ranks", "(rho, p)"],
+)
+def test_more_spearman_mistakes(wrong, message, capsys):
+    assert message in failed_with(checker.check_spearman, wrong, capsys)
+
+
+def test_scipy_spearman_statistic_passes(capsys):
+    assert checker.check_spearman(lambda x, y: stats.spearmanr(x, y).statistic)
+    assert "all right" in capsys.readouterr().out

@@ -68,3 +68,40 @@ def test_one_too_many(capsys):
     assert "topn = 4: return 4 neighbours, got 5" in failed_with(
         checker.check_nearest_neighbours, extra, capsys
     )
+
+
+def _best_last(vectors, words, word, topn):
+    return nearest(vectors, words, word, topn)[::-1]
+
+
+def _euclidean(vectors, words, word, topn):
+    q = words.index(word)
+    distance = np.linalg.norm(vectors - vectors[q], axis=1)
+    distance[q] = np.inf
+    return [(words[i], float(distance[i])) for i in np.argsort(distance)[:topn]]
+
+
+def _deleted_row(vectors, words, word, topn):
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    q = words.index(word)
+    cosines = np.delete(unit, q, axis=0) @ unit[q]  # indices past q now point one word early
+    return [(words[i], float(cosines[i])) for i in np.argsort(-cosines)[:topn]]
+
+
+def _no_keepdims(vectors, words, word, topn):
+    unit = vectors / np.linalg.norm(vectors, axis=1)
+    return nearest(unit, words, word, topn)
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (_best_last, "the right words, best last: np.argsort sorts ascending"),
+        (_euclidean, "these are the nearest by Euclidean distance"),
+        (_deleted_row, "the indices are shifted: after np.delete removed the query's row"),
+        (_no_keepdims, "keep it with keepdims=True"),
+    ],
+    ids=["best last", "euclidean", "np.delete", "no keepdims"],
+)
+def test_more_nearest_neighbour_mistakes(wrong, message, capsys):
+    assert message in failed_with(checker.check_nearest_neighbours, wrong, capsys)

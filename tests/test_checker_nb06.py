@@ -76,6 +76,14 @@ CBOW_MISTAKES = {
     ),
     "fancy +=": (with_grad(fancy_index), "`grad[context] += ...` writes a repeated row once"),
     "padding gradient": (with_grad(padding_gets_gradient), "the padding row 0 got a gradient"),
+    "first window's length": (
+        lambda E, c, g: (E[c[:4]].mean(0), cbow(E, c[:4], g)[1]),
+        "a full window of 8 words without padding gives a wrong ē or ∂J/∂E",
+    ),
+    "one row per slot": (
+        with_grad(lambda E, c, g: cbow(E, c, g)[1][c[c != 0]]),
+        "got (4, 3), one row per context slot: the gradient has E's shape",
+    ),
 }
 
 

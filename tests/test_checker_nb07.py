@@ -61,8 +61,8 @@ def entry(e_i, theta_j, b_i, bt_j, x_ij, two=2, weighted=True, log=True, swap=Fa
     "options, message",
     [
         ({"two": 1}, "dJ/de_i is missing the 2 that comes down from the square"),
-        ({"weighted": False}, "J is missing the weight f(X_ij)"),
-        ({"log": False}, "J uses X_ij: the model fits log X_ij"),
+        ({"weighted": False}, "J is missing the weight g(X_ij)"),
+        ({"log": False}, "J uses X_ij instead of log X_ij in Δ_ij (the model fits log X_ij)"),
         ({"swap": True}, "dJ/de_i multiplies by the vector itself"),
     ],
     ids=["no 2", "no weight", "no log", "swapped"],
@@ -80,6 +80,65 @@ def test_glove_gradient_weight_missing_in_the_gradients_only(capsys):
         return (J, *entry(e_i, theta_j, b_i, bt_j, x_ij, weighted=False)[1:])
 
     out = failed_with(checker.check_glove_gradients, wrong, capsys)
-    assert "✓ J = f(X_ij)" in out
-    assert "dJ/dθ_j is missing the weight f(X_ij)" in out
-    assert "dJ/db_i is missing the weight f(X_ij)" in out
+    assert "✓ J = g(X_ij)" in out
+    assert "dJ/dθ_j is missing the weight g(X_ij)" in out
+    assert "dJ/db_i is missing the weight g(X_ij)" in out
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (lambda x, m, a: np.minimum(1, (x / m) ** 0.75), "ignores its `alpha` argument"),
+        (lambda x, m, a: np.minimum(1, (x / 100) ** a), "ignores its `x_max` argument"),
+        (lambda x, m, a: np.where(x < m, (x / m) ** a, 0.0), "on the weight is 1, not 0"),
+        (
+            lambda x, m, a: np.where(x == 0, 1.0, weight(x, m, a)),
+            "g(0) = 0: a pair that never occurs has no weight",
+        ),
+        (lambda x, m, a: min(1, (x / m) ** a), "on arrays use np.minimum"),
+    ],
+    ids=["alpha ignored", "x_max ignored", "0 above x_max", "g(0) = 1", "python min"],
+)
+def test_more_glove_weight_mistakes(wrong, message, capsys):
+    assert message in failed_with(checker.check_glove_weight, wrong, capsys)
+
+
+def glove_with_error(error):
+    """The right gradients of g(X_ij) Δ², with Δ from ``error(e_i, theta_j, b_i, bt_j, x_ij)``."""
+
+    def answer(e_i, theta_j, b_i, bt_j, x_ij):
+        g = weight(x_ij, 100.0, 0.75)
+        delta = error(e_i, theta_j, b_i, bt_j, x_ij)
+        return (
+            g * delta**2,
+            2 * g * delta * theta_j,
+            2 * g * delta * e_i,
+            2 * g * delta,
+            2 * g * delta,
+        )
+
+    return answer
+
+
+def _half(e_i, theta_j, b_i, bt_j, x_ij):
+    J, *grads = gradients(e_i, theta_j, b_i, bt_j, x_ij)
+    return (J / 2, *(grad / 2 for grad in grads))
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (
+            glove_with_error(lambda e, t, b, bt, x: e @ t - np.log(x)),
+            "J leaves the biases out of Δ_ij",
+        ),
+        (
+            glove_with_error(lambda e, t, b, bt, x: e @ t + b + bt - np.log1p(x)),
+            "dJ/dθ_j uses log(1 + X_ij) in Δ_ij",
+        ),
+        (_half, "J has a factor ½: the course's cost is J = g(X_ij) Δ_ij², without ½"),
+    ],
+    ids=["no biases", "log1p", "half"],
+)
+def test_more_glove_gradient_mistakes(wrong, message, capsys):
+    assert message in failed_with(checker.check_glove_gradients, wrong, capsys)

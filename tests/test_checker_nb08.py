@@ -81,3 +81,47 @@ def test_no_known_word_divides_by_zero(capsys):
 
     out = failed_with(checker.check_sentence_vector, nan_when_empty, capsys)
     assert "no known word gave nan: return np.zeros(wv.dim)" in out
+
+
+def _rescaled(unit=True):
+    def answer(wv, tokens, idf=None):
+        mean = variant(unit=unit)(wv, tokens, idf)
+        norm = np.linalg.norm(mean)
+        return mean / norm if norm else mean
+
+    return answer
+
+
+def _upside_down_idf(wv, tokens, idf=None):
+    return sentence_vector(wv, tokens, None if idf is None else {w: 1 / v for w, v in idf.items()})
+
+
+def _unknown_looked_up(wv, tokens, idf=None):
+    rows = wv.unit_vectors[[wv.index(t) for t in tokens]].astype(np.float64)
+    return rows.mean(axis=0)
+
+
+def _empty(returned):
+    def answer(wv, tokens, idf=None):
+        return sentence_vector(wv, tokens, idf) if any(t in wv for t in tokens) else returned
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (_rescaled(), "you scaled the mean to length 1: average the unit vectors and return"),
+        (_rescaled(unit=False), "you averaged the raw vectors and scaled the result to length 1"),
+        (_upside_down_idf, "the weights are upside down"),
+        (_unknown_looked_up, "(skip the tokens the vectors do not know: keep only those with"),
+        (_empty(0.0), "no known word: return a zero vector of length d, np.zeros(wv.dim), not 0.0"),
+        (
+            _empty(None),
+            "no known word: return a zero vector of length d, np.zeros(wv.dim), not None",
+        ),
+    ],
+    ids=["unit of the mean", "unit of the raw mean", "1/idf", "unknown looked up", "0.0", "None"],
+)
+def test_more_sentence_vector_mistakes(wrong, message, capsys):
+    assert message in failed_with(checker.check_sentence_vector, wrong, capsys)

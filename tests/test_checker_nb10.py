@@ -186,5 +186,34 @@ def test_counts_changed_in_place(capsys):
     assert "changed the counts it was given" in out
 
 
+def _hard_coded(counts, alpha=0.75):
+    return ppmi_dense(nb10.COUNTS.copy(), alpha)  # the check's matrix, whatever is passed
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (
+            lambda counts, alpha=0.75: ppmi_dense(counts, alpha) / np.log(2),
+            "that is PPMI in bits (log base 2): PMI uses the natural log",
+        ),
+        (
+            lambda counts, alpha=0.75: np.where(
+                counts > 0, np.abs(pmi(counts, *right_marginals(counts, alpha))), 0.0
+            ),
+            "you took |PMI|: negative PMI becomes 0, not its absolute value",
+        ),
+        (_hard_coded, "right on the 5 × 5 matrix, but not on a random 4 × 6 one"),
+        (
+            lambda counts, alpha=0.75: max(0, pmi(counts, *right_marginals(counts, alpha))),
+            "on arrays use np.minimum, np.maximum, np.where",
+        ),
+    ],
+    ids=["log2", "abs", "hard-coded", "python max"],
+)
+def test_more_ppmi_mistakes(wrong, message, capsys):
+    assert message in failed_with(nb10.check_ppmi, wrong, capsys)
+
+
 #: The answer the shared harness (tests/test_checker.py) runs: passes; a stub is not done.
 REFERENCE = {nb10.check_ppmi: ppmi_dense}

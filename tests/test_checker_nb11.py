@@ -64,6 +64,13 @@ WRONG_ANSWERS = {
     "does not return it": forgot,
     "shape (6,) expected": lambda v, a, b: projection_rows(v, a, b)[:, None],
     "changed the vectors it was given": in_place,
+    "ignores `a` and `b`: it gives the answer for a = 0, b = 1": lambda v, a, b: projection_rows(
+        v, 0, 1
+    ),
+    "the word vectors, and a and b before their difference, are not normalised": (
+        lambda v, a, b: v @ unit(v[a] - v[b])
+    ),
+    "keep it with keepdims=True": lambda v, a, b: (v / np.linalg.norm(v, axis=1)) @ v[a],
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .grading import FORGOT_RETURN, CheckResult, is_stub, print_report
+from .grading import FORGOT_RETURN, CheckResult, error_hint, is_stub, print_report
 
 #: What a check returns (the shared :class:`~kw2v.course.checker.grading.CheckResult`).
 Result = CheckResult
@@ -26,14 +26,15 @@ def call(name: str, fn: Callable, *args, hint: Callable[[Exception], str] = lamb
     """Call the student's function; its output, or :class:`Stop` carrying the report.
 
     A stub (``NotImplementedError``) is "not done yet"; any other error and a ``None`` (a
-    forgotten ``return``) fail with a message; ``hint(err)`` may add advice to an error.
+    forgotten ``return``) fail with a message; ``hint(err)`` may add advice to an error
+    (else :func:`~kw2v.course.checker.grading.error_hint` gives it for common errors).
     """
     try:
         out = fn(*args)
     except NotImplementedError:
         raise _not_done(name) from None
     except Exception as err:  # noqa: BLE001 -- any error in the student's code is reported
-        message = f"your function raised {type(err).__name__}: {err}{hint(err)}"
+        message = f"your function raised {type(err).__name__}: {err}{hint(err) or error_hint(err)}"
         raise Stop(report(name, "failed", [(False, message)])) from None
     if out is None and is_stub(fn):
         raise _not_done(name)

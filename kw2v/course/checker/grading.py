@@ -15,7 +15,10 @@ How an answer is classified:
 * an untouched stub (its body only raises ``NotImplementedError``, or does nothing and returns
   ``None``) is "not done yet";
 * a function with real code that returns ``None`` is told it forgot ``return``;
-* any other exception is reported as "your function raised ...".
+* any other exception is reported as "your function raised ...", with advice for the
+  NumPy errors students meet most (:data:`ERROR_HINTS`);
+* a function that changes an array it was given fails (the caller's data would change
+  too), unless the check says it works in place (an SGD step).
 
 To add the checks of a notebook NN, write ``kw2v/course/checker/nbNN.py`` with its
 ``@check``-decorated ``check_*`` functions (each one's docstring says "Introduced in notebook
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import dis
 import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -43,6 +47,7 @@ __all__ = [
     "call",
     "check",
     "is_stub",
+    "error_hint",
     "print_report",
 ]
 
@@ -153,20 +158,89 @@ FORGOT_RETURN = (
 )
 
 
-def call(fn: Callable, *args, none_ok: bool = False):
+#: Advice for errors students meet often: (a piece of the message, the advice).
+ERROR_HINTS = [
+    (
+        "could not be broadcast",
+        " (shapes that do not line up: a sum or norm over one axis drops that axis; keep it "
+        "with keepdims=True, or index with [:, None], so each row is divided by its own)",
+    ),
+    (
+        "truth value of an array",
+        " (Python's min, max, `if` and `and` work on one number: on arrays use np.minimum, "
+        "np.maximum, np.where)",
+    ),
+    (
+        "mismatch in its core dimension",
+        " (the inner sizes of a matrix product must agree: a table has one row per word, "
+        "V × d, so the scores are Θ @ e_c; is a matrix transposed?)",
+    ),
+    (
+        "out of bounds for array of dimension",
+        " (axis=-1 is the last axis whatever the number of dimensions: one function then serves "
+        "a vector and a batch)",
+    ),
+    (
+        "Cannot cast ufunc",
+        " (the array holds integers, which an in-place /= cannot turn into fractions: compute a "
+        "new array, x = x / ..., which the caller's array is safe from too)",
+    ),
+    (
+        "must be fully-defined",
+        " (a Dense layer needs a known last axis: reshape the (batch, n) scores to "
+        "(batch, n, 1) first, layers.Reshape((-1, 1)))",
+    ),
+    (
+        "is not in the vocabulary",
+        " (skip the tokens the vectors do not know: keep only those with `t in wv`)",
+    ),
+]
+
+
+def error_hint(err: Exception) -> str:
+    """Advice for a common error raised in the student's code, or ``""``."""
+    return next((hint for text, hint in ERROR_HINTS if text in str(err)), "")
+
+
+def call(fn: Callable, *args, none_ok: bool = False, in_place: bool = False):
     """Call the student's function: a stub becomes :class:`NotDone`, any error a :class:`Fail`.
 
     A ``None`` result is "not done yet" from a stub and "you forgot ``return``" from a
-    function with code in it, unless ``none_ok`` (the function may work in place).
+    function with code in it, unless ``none_ok``. A function that changes an array it was
+    given fails, unless ``in_place`` (an update step, whose job that is).
     """
+    before = [np.array(a, copy=True) if isinstance(a, np.ndarray) else None for a in args]
     try:
         out = fn(*args)
     except NotImplementedError:
         raise NotDone from None
     except Exception as err:  # noqa: BLE001 -- any error in the student's code is reported
-        raise Fail(f"your function raised {type(err).__name__}: {err}") from None
+        raise Fail(f"your function raised {type(err).__name__}: {err}{error_hint(err)}") from None
     if out is None and is_stub(fn):
         raise NotDone
     if out is None and not none_ok:
         raise Fail(FORGOT_RETURN)
+    changed = [
+        i
+        for i, (a, b) in enumerate(zip(args, before, strict=True))
+        if b is not None and not _same(a, b)
+    ]
+    if changed and not in_place:
+        raise Fail(
+            f"your function changed its argument `{_parameter(fn, changed[0])}` in place, so the "
+            "caller's array changes too: work on a new array (x = x - ..., not x -= ...; "
+            "or x.copy() first)"
+        )
     return out
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+
+
+def _parameter(fn: Callable, i: int) -> str:
+    """The name of ``fn``'s ``i``-th parameter, for a message."""
+    try:
+        return list(inspect.signature(fn).parameters)[i]
+    except (TypeError, ValueError, IndexError):
+        return f"number {i + 1}"

@@ -65,6 +65,11 @@ def check_softmax(report: Report, softmax: Callable) -> None:
             ("you return exp(s): divide by the sum of the exponentials", np.exp(s)),
             ("the sign of the scores is flipped: use exp(+s)", _softmax(-s)),
             ("divide by the sum of the exponentials, not by their largest", np.exp(s - 3)),
+            (
+                "that is the log of the softmax (log-softmax): return the probabilities, "
+                "exp(s) / Σ_w exp(s_w)",
+                np.log(expected),
+            ),
         ],
         "softmax([1, 2, 3])",
     )
@@ -151,6 +156,13 @@ def check_pair_cost(report: Report, pair_cost: Callable) -> None:
                 "you took the score of row c, not of the context word o",
                 np.array(-s[0] + np.log(np.exp(s).sum())),
             ),
+            *[
+                (
+                    f"that is J in {unit}: the cost uses the natural log, np.log",
+                    np.array(expected / np.log(base)),
+                )
+                for unit, base in (("bits (log base 2)", 2.0), ("log base 10", 10.0))
+            ],
         ],
         "J",
         hint="that the score of the true context is s[o] (o counts from 0) and that the log "
@@ -209,10 +221,10 @@ def check_batch_cost(report: Report, batch_cost: Callable) -> None:
     def mean_cost(A, B, t, c):
         return float(np.mean([_pair_cost(A[i], B, j) for i, j in zip(t, c, strict=True)]))
 
-    got = as_scalar(
-        call(batch_cost, E.copy(), Theta.copy(), targets.copy(), contexts.copy()),
-        "batch_cost(E, Theta, targets, contexts)",
-    )
+    out = call(batch_cost, E.copy(), Theta.copy(), targets.copy(), contexts.copy())
+    if np.shape(out) == targets.shape:
+        raise Fail("you returned one cost per pair: return their mean, one number")
+    got = as_scalar(out, "batch_cost(E, Theta, targets, contexts)")
     expected = mean_cost(E, Theta, targets, contexts)
     problem = diagnose(
         np.array(got),
@@ -287,6 +299,11 @@ def check_softmax_gradients(report: Report, gradients: Callable) -> None:
             ("dJ/de_c is missing the −θ_o term: use ŷ − y, not ŷ", Theta.T @ y_hat),
             ("dJ/de_c is missing the expected context vector Σ_w ŷ_w θ_w", -Theta[o]),
             (
+                "dJ/de_c uses row o of Θ only, (ŷ_o − 1) θ_o: every word's score depends on "
+                "e_c, so it is Σ_w (ŷ_w − y_w) θ_w = Θᵀ(ŷ − y)",
+                (y_hat[o] - 1.0) * Theta[o],
+            ),
+            (
                 "dJ/de_c used Θ's columns: multiply by Θᵀ, Θ has one row per word",
                 Theta[:d, :d] @ g_e,
             ),
@@ -321,6 +338,29 @@ def check_softmax_gradients(report: Report, gradients: Callable) -> None:
     report.verdict(problem, "dJ/dΘ agrees with central differences, all V rows non-zero")
 
 
+def _step_problem(new, old, right, variants, what: str, hint: str) -> str | None:
+    """:func:`diagnose` of the step ``new − old`` of ``what``, so that a step off by a factor
+    (2η for η) is named; ``right`` and the ``variants`` are the tables after the step."""
+    steps = [(message, variant - old) for message, variant in variants]
+    return diagnose(new - old, right - old, steps, f"the step of {what}", hint)
+
+
+def _grade_returned_cost(report: Report, cost, before: float, after: float) -> None:
+    """The SGD step's return value: the pair's cost ``before`` the update."""
+    if cost is None:
+        report.wrong("return the pair's cost J (before the update): the training loop logs it")
+    elif isinstance(cost, tuple | list):
+        report.wrong(
+            "return the pair's cost J only: the tables change in place, the caller has them"
+        )
+    elif np.isclose(cost := as_scalar(cost, "the returned cost"), before):
+        report.ok(f"returned J = {cost:.4f}, the cost before the update")
+    elif np.isclose(cost, after):
+        report.wrong("you returned the cost after the update: return J before it")
+    else:
+        report.wrong(f"returned cost {cost:.4f}, expected J = {before:.4f}")
+
+
 UPDATE_ORDER = (
     "the update order: {grad} gradient was computed after {moved} had already moved. Compute "
     "both gradients from the old E and Θ first, then update both tables"
@@ -345,10 +385,11 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
     CheckResult
     """
     rng = np.random.default_rng(4)
-    V, d, c, o, lr = 5, 3, 2, 4, 0.5
+    V, d, c, o, lr = 5, 3, 2, 4, 0.3  # η ≠ 0.5: 2η would look like η left out
     E0, Theta0 = rng.normal(size=(V, d)), rng.normal(size=(V, d))
     E, Theta = E0.copy(), Theta0.copy()
-    cost = call(sgd_step, E, Theta, c, o, lr, none_ok=True)  # a missing cost is one part
+    # a missing cost is one part of the report, not the end of the check
+    cost = call(sgd_step, E, Theta, c, o, lr, none_ok=True, in_place=True)
     g_e, g_Theta = _softmax_grads(E0[c], Theta0, o)
     delta = _softmax(Theta0 @ E0[c])
     delta[o] -= 1.0  # ŷ − y
@@ -367,8 +408,9 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
     elif np.array_equal(E, E0):
         report.wrong("E is unchanged: the target vector e_c must move too")
     else:
-        problem = diagnose(
+        problem = _step_problem(
             E[c],
+            E0[c],
             E1[c],
             [
                 (
@@ -382,7 +424,7 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
                     E0[c] - lr * _softmax_grads(E0[c], Theta1, o)[0],
                 ),
             ],
-            "the new e_c",
+            "e_c",
             hint="∂J/∂e_c = Θᵀ(ŷ − y) of the old tables, times η",
         )
         report.verdict(
@@ -391,8 +433,9 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
     if np.array_equal(Theta, Theta0):
         report.wrong("Θ is unchanged: the context table must be updated too")
     else:
-        problem = diagnose(
+        problem = _step_problem(
             Theta,
+            Theta0,
             Theta1,
             [
                 (
@@ -400,6 +443,11 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
                     Theta0 + lr * g_Theta,
                 ),
                 ("the learning rate is missing from the update of Θ", Theta0 - g_Theta),
+                (
+                    "only row o of Θ moved: every word's score depends on e_c, so every row w "
+                    "moves by −η (ŷ_w − y_w) e_c",
+                    np.where(np.arange(V)[:, None] == o, Theta1, Theta0),
+                ),
                 (
                     UPDATE_ORDER.format(grad="Θ's", moved="e_c"),
                     Theta0 - lr * np.outer(delta, E1[c]),
@@ -409,28 +457,17 @@ def check_sgd_step(report: Report, sgd_step: Callable) -> None:
                     Theta0 - lr * _softmax_grads(E1[c], Theta0, o)[1],
                 ),
             ],
-            "the new Θ",
+            "Θ",
             hint="∂J/∂Θ = (ŷ − y) e_cᵀ of the old tables, times η",
         )
         report.verdict(problem, "every row of Θ moved by −η ∂J/∂Θ")
-    if cost is None:
-        report.wrong("return the pair's cost J (before the update): the training loop logs it")
-    else:
-        cost = as_scalar(cost, "the returned cost")
-        if np.isclose(cost, _pair_cost(E0[c], Theta0, o)):
-            report.ok(f"returned J = {cost:.4f}, the cost before the update")
-        elif np.isclose(cost, _pair_cost(E1[c], Theta1, o)):
-            report.wrong("you returned the cost after the update: return J before it")
-        else:
-            report.wrong(
-                f"returned cost {cost:.4f}, expected J = {_pair_cost(E0[c], Theta0, o):.4f}"
-            )
+    _grade_returned_cost(report, cost, _pair_cost(E0[c], Theta0, o), _pair_cost(E1[c], Theta1, o))
     if report.failed:
         return
     E, Theta = E0.copy(), Theta0.copy()
     start = _pair_cost(E[c], Theta, o)
     for _ in range(20):
-        call(sgd_step, E, Theta, c, o, 0.1, none_ok=True)
+        call(sgd_step, E, Theta, c, o, 0.1, none_ok=True, in_place=True)
     end = _pair_cost(E[c], Theta, o)
     if not end < start:
         raise Fail(f"20 steps on one pair did not lower its cost ({start:.3f} → {end:.3f})")

@@ -77,6 +77,7 @@ def check_noise_distribution(report: Report, noise_distribution: Callable) -> No
     if problem is None:
         report.ok(f"counts [0, 1000, 100, 10, 1] → P_n = {fmt(got)}")
         report.ok("P_n sums to 1 and the reserved index (count 0) is never drawn")
+        _other_counts(report, noise_distribution)
         return
     known = any(close(got, variant) for _, variant in variants)
     if not known and np.all(np.isfinite(got)) and np.all(got[nonzero] > 0):
@@ -99,13 +100,62 @@ def check_noise_distribution(report: Report, noise_distribution: Callable) -> No
     raise Fail(f"{problem}; expected {fmt(expected)}, got {fmt(got)}")
 
 
+def _other_counts(report: Report, noise_distribution: Callable) -> None:
+    """The same on counts drawn at random: an answer made for one input fails here."""
+    counts = np.random.default_rng(9).integers(1, 5000, size=8)
+    counts[0] = 0
+    got = call(noise_distribution, counts.copy())
+    expected = counts**0.75 / (counts**0.75).sum()
+    if np.shape(got) != expected.shape or not close(got, expected):
+        raise Fail(
+            f"right on the first counts but wrong on {counts.tolist()}: compute P_n from the "
+            "`counts` argument (no numbers or lengths written in)"
+        )
+    report.ok(f"{len(counts)} random counts: right too")
+
+
+def _keep_variants(counts: np.ndarray, t: float):
+    """The right keep probabilities of ``counts`` for threshold ``t``, and the named mistakes."""
+    f = counts / counts.sum()
+    return np.minimum(1.0, np.sqrt(t / f) + t / f), [
+        (
+            "that is the paper's √(t/f): word2vec's code keeps with √(t/f) + t/f "
+            "(the formula in the notebook)",
+            np.minimum(1.0, np.sqrt(t / f)),
+        ),
+        ("the √(t/f) term is missing: keep = √(t/f) + t/f", np.minimum(1.0, t / f)),
+        (
+            "cap it at 1: a probability cannot exceed 1 (rare words are always kept)",
+            np.sqrt(t / f) + t / f,
+        ),
+        (
+            "that is the probability of discarding a word: keep = 1 − discard",
+            1 - np.minimum(1.0, np.sqrt(t / f) + t / f),
+        ),
+        (
+            "that is the paper's discard probability 1 − √(t/f): keep = √(t/f) + t/f",
+            1 - np.sqrt(t / f),
+        ),
+        (
+            "use the frequency f = count / total, not the raw count",
+            np.minimum(1.0, np.sqrt(t / counts) + t / counts),
+        ),
+        (
+            "the ratio is upside down: z = f / t, and keep = √(t/f) + t/f = 1/√z + 1/z "
+            "(frequent words, large f, are kept less)",
+            np.minimum(1.0, np.sqrt(f / t) + f / t),
+        ),
+    ]
+
+
 @check
 def check_keep_probability(report: Report, keep_probability: Callable) -> None:
     """Check ``keep_probability(counts, sample)``: word2vec's subsampling keep probability.
 
     The word2vec C code keeps an occurrence of a word of frequency f = count / total with
     probability min(1, √(t/f) + t/f). Diagnoses the paper's √(t/f), the discard
-    probability, a missing cap at 1 and raw counts used as frequencies.
+    probability, a missing cap at 1, the ratio upside down and raw counts used as frequencies;
+    a second call with another t catches an answer that ignores ``sample``.
     Introduced in notebook 02.
 
     Parameters
@@ -117,39 +167,26 @@ def check_keep_probability(report: Report, keep_probability: Callable) -> None:
     -------
     CheckResult
     """
-    counts = np.array([50_000, 5_000, 500, 50, 5])
-    t = 1e-3
-    got = as_array(call(keep_probability, counts.copy(), t), (5,), "keep_probability(counts, 1e-3)")
-    f = counts / counts.sum()
-    expected = np.minimum(1.0, np.sqrt(t / f) + t / f)
-    problem = diagnose(
-        got,
-        expected,
-        [
-            (
-                "that is the paper's √(t/f): word2vec's code keeps with √(t/f) + t/f "
-                "(the formula in the notebook)",
-                np.minimum(1.0, np.sqrt(t / f)),
-            ),
-            (
-                "cap it at 1: a probability cannot exceed 1 (rare words are always kept)",
-                np.sqrt(t / f) + t / f,
-            ),
-            ("that is the probability of discarding a word: keep = 1 − discard", 1 - expected),
-            (
-                "that is the paper's discard probability 1 − √(t/f): keep = √(t/f) + t/f",
-                1 - np.sqrt(t / f),
-            ),
-            (
-                "use the frequency f = count / total, not the raw count",
-                np.minimum(1.0, np.sqrt(t / counts) + t / counts),
-            ),
-        ],
-        "the keep probabilities",
-    )
-    if problem:
-        raise Fail(f"{problem}; expected {fmt(expected)}, got {fmt(got)}")
-    report.ok(f"counts [50000, 5000, 500, 50, 5], t = 1e-3 → keep {fmt(got)}")
+    cases = [
+        (np.array([50_000, 5_000, 500, 50, 5]), 1e-3),
+        (np.array([900, 90_000, 30, 9_000]), 1e-4),
+    ]
+    for counts, t in cases:
+        what = f"keep_probability({counts.tolist()}, {t:g})"
+        got = as_array(call(keep_probability, counts.copy(), t), counts.shape, what)
+        expected, variants = _keep_variants(counts, t)
+        if t != cases[0][1]:
+            variants.append(
+                (
+                    f"your function ignores `sample`: it gives the answer for t = "
+                    f"{cases[0][1]:g}, not t = {t:g}",
+                    _keep_variants(counts, cases[0][1])[0],
+                )
+            )
+        problem = diagnose(got, expected, variants, "the keep probabilities")
+        if problem:
+            raise Fail(f"{what}: {problem}; expected {fmt(expected)}, got {fmt(got)}")
+        report.ok(f"{what} → {fmt(got)}")
     report.ok("frequent words are mostly dropped, rare ones always kept (capped at 1)")
 
 
@@ -210,6 +247,10 @@ def check_ns_loss_and_gradients(report: Report, ns_loss_and_gradients: Callable)
                 "J is a sum over the k + 1 words, not a mean",
                 np.array(want["J"] / (k + 1)),
             ),
+            (
+                "J is a sum over the k negatives, not their mean: −Σ_i log σ(−s_i)",
+                np.array(-np.log(sigmoid(s_o)) - np.log(sigmoid(-s_neg)).mean()),
+            ),
         ],
         "J",
         hint="J = −log σ(θ_oᵀe_c) − Σ_i log σ(−θ_iᵀe_c), one term per negative row",
@@ -232,6 +273,11 @@ def check_ns_loss_and_gradients(report: Report, ns_loss_and_gradients: Callable)
                 "in dJ/de_c the true context's factor is σ(s_o) − 1 (prediction minus label 1), "
                 "not σ(s_o)",
                 sigmoid(s_o) * theta_o + g_neg @ theta_neg,
+            ),
+            (
+                "in dJ/de_c each negative's factor is σ(s_i), the predicted probability of the "
+                "made-up pair (prediction minus label 0), not σ(−s_i)",
+                g_o * theta_o + sigmoid(-s_neg) @ theta_neg,
             ),
         ],
         "dJ/de_c",
@@ -409,14 +455,20 @@ def check_sgns_training(report: Report, train_sgns: Callable) -> None:
         )
     if not np.any(Theta):
         raise Fail("Θ is still all zeros: the loop must update the context table too")
+    if np.abs(E).max() <= 0.5 / dim:
+        raise Fail(
+            "E never left its random start (every entry still within ±0.5/dim): update e_c "
+            "by −η ∂J/∂e_c for every pair"
+        )
     real = sigmoid(np.sum(E[targets] * Theta[contexts], axis=1)).mean()
     across = group[:, None] != group[None, :]
     made_up = sigmoid(E[:V] @ Theta[:V].T)[across].mean()
     if not np.all(np.isfinite(E)) or not real > made_up + 0.05:
         raise Fail(
             f"real pairs do not score higher than pairs across groups (σ {real:.2f} against "
-            f"{made_up:.2f}): the updates go up the gradient, or too little of them. SGD "
-            "subtracts η times the gradient"
+            f"{made_up:.2f}): the updates go up the gradient, or are missing. SGD subtracts η "
+            "times the gradient, for every pair of every epoch, from e_c, θ_o and the "
+            "negatives' rows"
         )
     _check_negatives(train_sgns, E, Theta, V)
     report.ok("the negatives count: the noise-only word's row of Θ moved")

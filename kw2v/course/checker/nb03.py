@@ -55,6 +55,15 @@ def check_skipgram_model(report: Report, build_model: Callable) -> None:
         if shape != (V, dim):
             raise Fail(f"{layer.name}: table shape ({V}, {dim}) expected, got {shape}")
     report.ok(f"two separate Embedding tables of shape ({V}, {dim})")
+    if not any(
+        isinstance(layer, keras.layers.Dense) and tuple(layer.kernel.shape) == (1, 1)
+        for layer in model.layers
+    ):
+        raise Fail(
+            "no Dense(1) layer after the score: the exercise asks for section 2's sigmoid "
+            "Dense(1), σ(a s + b), applied to each score (reshape the (batch, n) scores to "
+            "(batch, n, 1) before it, and back after)"
+        )
 
     rng = np.random.default_rng(6)
     E, Theta = rng.normal(0, 0.5, size=(V, dim)), rng.normal(0, 0.5, size=(V, dim))
@@ -81,30 +90,45 @@ def check_skipgram_model(report: Report, build_model: Callable) -> None:
             "(layers.Reshape((-1,)))"
         )
     got = as_array(got, (3, 4), "the model's output")
-    scores = np.einsum("bd,bnd->bn", E[targets], Theta[contexts])
-    swapped = np.einsum("bd,bnd->bn", Theta[targets], E[contexts])
+    problem = _output_problem(got, E[targets], Theta[targets], E[contexts], Theta[contexts])
+    if problem:
+        raise Fail(problem)
+    report.ok("output (batch, n) = σ(θ_wᵀ e_c), one probability per context word")
+
+
+def _output_problem(got, E_t, Theta_t, E_ctx, Theta_ctx) -> str | None:
+    """What is wrong with the model's (batch, n) output, or None; the rows of the targets and
+    contexts in E and Θ given, the Dense layer set to the identity."""
+    scores = np.einsum("bd,bnd->bn", E_t, Theta_ctx)
+    if np.allclose(got, sigmoid(scores), atol=1e-5):
+        return None
     if np.any(got < 0) or np.any(got > 1):
-        raise Fail("outputs outside [0, 1]: end with a sigmoid (Dense(1, activation='sigmoid'))")
-    if np.allclose(got, sigmoid(swapped), atol=1e-5) and not np.allclose(
-        got, sigmoid(scores), atol=1e-5
-    ):
-        raise Fail(
+        return "outputs outside [0, 1]: end with a sigmoid (Dense(1, activation='sigmoid'))"
+    if np.allclose(got, sigmoid(np.einsum("bd,bnd->bn", Theta_t, E_ctx)), atol=1e-5):
+        return (
             "the tables are swapped: the target goes through target_embedding (E), the "
             "context words through context_embedding (Θ)"
         )
-    norms = np.linalg.norm(E[targets], axis=1)[:, None] * np.linalg.norm(Theta[contexts], axis=2)
+    norms = np.linalg.norm(E_t, axis=1)[:, None] * np.linalg.norm(Theta_ctx, axis=2)
     if np.allclose(got, sigmoid(scores / norms), atol=1e-5):
-        raise Fail(
+        return (
             "the score is the cosine of e_c and θ_w, not their dot product: drop "
             "normalize=True from the Dot layer (word2vec scores with the raw θ_wᵀe_c; the "
             "vectors' lengths carry information, and a cosine in [−1, 1] caps σ near 0.73)"
         )
-    if not np.allclose(got, sigmoid(scores), atol=1e-5):
-        raise Fail(
-            "with the Dense layer at weight 1, bias 0 the output should be σ(θ_wᵀe_c) for each "
-            "context word: check the Dot axes, (1, 2)"
+    if np.allclose(got.sum(axis=1), 1.0, atol=1e-5):
+        return (
+            "each row sums to 1: that is a softmax over the n context words, which makes them "
+            "compete. Each (target, context) pair is its own yes/no question: a sigmoid per "
+            "score, Dense(1, activation='sigmoid')"
         )
-    report.ok("output (batch, n) = σ(θ_wᵀ e_c), one probability per context word")
+    if np.allclose(got, np.maximum(scores, 0.0), atol=1e-5):
+        return "the Dense layer's activation is relu: use activation='sigmoid'"
+    return (
+        "with the Dense layer at weight 1, bias 0 the output should be σ(θ_wᵀe_c) for each "
+        "context word: check the Dot axes, (1, 2), and that the Dense(1) has "
+        "activation='sigmoid'"
+    )
 
 
 def _analogy_candidates(vectors: np.ndarray, a: int, b: int, c: int, how: str) -> int:
@@ -117,12 +141,18 @@ def _analogy_candidates(vectors: np.ndarray, a: int, b: int, c: int, how: str) -
         scores = unit @ (query / np.linalg.norm(query))
     elif how == "wrong sign":
         scores = unit @ (unit[a] - unit[b] + unit[c])
+    elif how == "c forgotten":
+        scores = unit @ (unit[b] - unit[a])
     elif how == "dot":
         scores = vectors @ (vectors[b] - vectors[a] + vectors[c])
+    elif how == "smallest":
+        scores = unit @ (unit[b] - unit[a] + unit[c])
     elif how == "euclidean":
         scores = -np.linalg.norm(vectors - (vectors[b] - vectors[a] + vectors[c]), axis=1)
     else:
         raise ValueError(how)
+    if how == "smallest":  # argmin: the least similar word
+        scores = -scores
     scores[[a, b, c]] = -np.inf
     return int(np.argmax(scores))
 
@@ -169,6 +199,16 @@ def analogy_vectors() -> np.ndarray:
     return vectors
 
 
+#: The ways to get 3CosAdd wrong that :func:`_analogy_candidates` computes, and their messages.
+ANALOGY_MISTAKES = [
+    ("c forgotten", "ĉ is missing from the query: rank by cosine with b̂ − â + ĉ"),
+    ("smallest", "that is the word of *smallest* cosine: take the argmax of the scores"),
+    ("wrong sign", "the offset is the wrong way round: add b − a to c (king − man + woman)"),
+    ("dot", "rank by cosine: normalise the vectors first (long vectors win raw dot products)"),
+    ("euclidean", "3CosAdd ranks by cosine similarity, not by Euclidean distance"),
+]
+
+
 @check
 def check_3cosadd(report: Report, analogy: Callable) -> None:
     """Check ``analogy(vectors, words, a, b, c)``: 3CosAdd, "a is to b as c is to ?".
@@ -198,12 +238,17 @@ def check_3cosadd(report: Report, analogy: Callable) -> None:
         # when only c is left out), queen without c
         ("girl", "woman", "queen"),
     ]
+    answers = []
     for a, b, c in questions:
         got = call(analogy, vectors.copy(), list(words), a, b, c)
         if not isinstance(got, str):
             raise Fail(f"return the answer word as a string, got {type(got).__name__}")
-        ia, ib, ic = index[a], index[b], index[c]
-        want = words[_analogy_candidates(vectors, ia, ib, ic, "3cosadd")]
+        answers.append(got)
+
+    def solve(how: str) -> list[str]:
+        return [words[_analogy_candidates(vectors, *(index[w] for w in q), how)] for q in questions]
+
+    for (a, b, c), got, want in zip(questions, answers, solve("3cosadd"), strict=True):
         if got == want:
             report.ok(f"{a} is to {b} as {c} is to {got}")
             continue
@@ -214,17 +259,10 @@ def check_3cosadd(report: Report, analogy: Callable) -> None:
                     f"{role} itself: leave {role} out of the candidates too (a, b and c are "
                     "all excluded: set the scores of all three to -inf)"
                 )
-        for how, message in (
-            (
-                "wrong sign",
-                "the offset is the wrong way round: add b − a to c (king − man + woman)",
-            ),
-            (
-                "dot",
-                "rank by cosine: normalise the vectors first (long vectors win raw dot products)",
-            ),
-            ("euclidean", "3CosAdd ranks by cosine similarity, not by Euclidean distance"),
-        ):
-            if got == words[_analogy_candidates(vectors, ia, ib, ic, how)]:
-                raise Fail(f"{a} : {b} :: {c} : ? — {want!r} expected, got {got!r}: {message}")
-        raise Fail(f"{a} : {b} :: {c} : ? — {want!r} expected, got {got!r}")
+        # a mistake is named only when it gives every one of the answers
+        message = next(
+            (m for how, m in ANALOGY_MISTAKES if answers == solve(how)),
+            "check that every row is scaled to length 1 (norm along axis=1), the query is "
+            "b̂ − â + ĉ, and the answer is the word of largest cosine with it",
+        )
+        raise Fail(f"{a} : {b} :: {c} : ? — {want!r} expected, got {got!r}: {message}")

@@ -4,7 +4,8 @@ word-pair benchmark (WS353, SimLex-999).
 The typical mistakes are named: Pearson's r of the raw values (no rank transform), ties ranked
 one after the other instead of sharing their average rank, the textbook shortcut
 1 − 6ΣΔr²/(n(n² − 1)) (Δr the difference of a pair's ranks) that is exact only without ties,
-and one array ranked the wrong way round.
+one array ranked the wrong way round, np.argsort taken for the ranks, ranks not centred, a
+covariance and standard deviations with different divisors (ddof), ρ², Kendall's τ.
 See :mod:`kw2v.course.checker.grading` for the machinery.
 """
 
@@ -42,8 +43,16 @@ def _dense_ranks(x: np.ndarray) -> np.ndarray:
     return np.searchsorted(np.unique(x), x) + 1.0
 
 
+def _max_ranks(x: np.ndarray) -> np.ndarray:
+    return np.array([float(np.sum(x <= v)) for v in x])
+
+
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(x, y)[0, 1])
+
+
+def _cosine(x: np.ndarray, y: np.ndarray) -> float:
+    return float(x @ y / np.sqrt((x @ x) * (y @ y)))
 
 
 def _shortcut(rx: np.ndarray, ry: np.ndarray) -> float:
@@ -51,17 +60,17 @@ def _shortcut(rx: np.ndarray, ry: np.ndarray) -> float:
     return float(1 - 6 * np.sum((rx - ry) ** 2) / (n * (n * n - 1)))
 
 
+TIES = "they share the average of the ranks they span, e.g. [10, 20, 20, 40] → [1, 2.5, 2.5, 4]"
 RANKS = "ranks (the rank transform: replace each value by its position in sorted order)"
 
 
-def _grade(report: Report, spearman: Callable, x, y, what: str, ok_text: str) -> None:
-    out = call(spearman, x.copy(), y.copy())
-    if hasattr(out, "statistic"):
-        raise Fail("you returned scipy's result object: return the number, its `.statistic`")
-    got = as_scalar(out, what)
+def _mistakes(x: np.ndarray, y: np.ndarray) -> list[tuple[str, float]]:
+    """The named mistakes: (message, the ρ that mistake gives for ``x`` and ``y``)."""
+    from scipy import stats
+
     rx, ry = _average_ranks(x), _average_ranks(y)
-    expected = _pearson(rx, ry)
-    variants = [
+    expected, n = _pearson(rx, ry), len(x)
+    return [
         (
             f"that is Pearson's r of the raw values: Spearman's ρ is Pearson's r of the {RANKS}",
             _pearson(x, y),
@@ -75,21 +84,45 @@ def _grade(report: Report, spearman: Callable, x, y, what: str, ok_text: str) ->
         ),
         *[
             (
-                "tied values were ranked one after the other (argsort of argsort): tied values "
-                "share the average of the ranks they span, e.g. [10, 20, 20, 40] → "
-                "[1, 2.5, 2.5, 4]",
+                f"tied values were ranked one after the other (argsort of argsort): {TIES}",
                 _pearson(_ordinal_ranks(x, kind), _ordinal_ranks(y, kind)),
             )
             for kind in ("stable", None)
         ],
         (
-            "tied values got the lowest of their ranks: they share the average of the ranks "
-            "they span, e.g. [10, 20, 20, 40] → [1, 2.5, 2.5, 4]",
+            f"tied values got the lowest of their ranks: {TIES}",
             _pearson(_min_ranks(x), _min_ranks(y)),
         ),
         (
-            "tied values got dense ranks (1, 2, 2, 3): they share the average of the ranks "
-            "they span, e.g. [10, 20, 20, 40] → [1, 2.5, 2.5, 4]",
+            f"tied values got the highest of their ranks: {TIES}",
+            _pearson(_max_ranks(x), _max_ranks(y)),
+        ),
+        (
+            "np.argsort gives the positions that would sort the array, not the ranks: the "
+            "rank of each value is np.argsort(np.argsort(x)) + 1, or better the average ranks",
+            _pearson(np.argsort(x, kind="stable"), np.argsort(y, kind="stable")),
+        ),
+        (
+            "the ranks were not centred: Pearson's r subtracts each array's mean rank before "
+            "the products (that is the cosine of the raw ranks)",
+            _cosine(rx, ry),
+        ),
+        *[
+            (
+                "the covariance and the standard deviations use different divisors (n − 1 "
+                "and n): np.cov divides by n − 1, np.std by n; use the same (ddof) in both, "
+                "or np.corrcoef",
+                expected * factor,
+            )
+            for factor in (n / (n - 1), (n - 1) / n)
+        ],
+        ("that is ρ²: return ρ itself (it can be negative)", expected**2),
+        (
+            "that is Kendall's τ: Spearman's ρ is Pearson's r of the average ranks",
+            float(stats.kendalltau(x, y).statistic),
+        ),
+        (
+            f"tied values got dense ranks (1, 2, 2, 3): {TIES}",
             _pearson(_dense_ranks(x), _dense_ranks(y)),
         ),
         (
@@ -103,10 +136,20 @@ def _grade(report: Report, spearman: Callable, x, y, what: str, ok_text: str) ->
             _shortcut(_ordinal_ranks(x), _ordinal_ranks(y)),
         ),
     ]
+
+
+def _grade(report: Report, spearman: Callable, x, y, what: str, ok_text: str) -> None:
+    out = call(spearman, x.copy(), y.copy())
+    if hasattr(out, "statistic"):
+        raise Fail("you returned scipy's result object: return the number, its `.statistic`")
+    if isinstance(out, tuple | list) and len(out) == 2:
+        raise Fail("you returned two numbers (ρ and a p-value?): return ρ only, one number")
+    got = as_scalar(out, what)
+    expected = _pearson(_average_ranks(x), _average_ranks(y))
     problem = diagnose(
         np.array(got),
         np.array(expected),
-        variants,
+        _mistakes(x, y),
         what,
         hint="that ρ is Pearson's r (covariance over the product of the standard deviations) "
         "of the two arrays of average ranks",

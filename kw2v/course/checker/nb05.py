@@ -2,8 +2,9 @@
 
 The planted vectors are chosen so that every typical mistake gives a different answer: raw dot
 products (long vectors, frequent words, win), the query left unnormalised (the right words with
-scores that are not cosines), the word itself returned as its own neighbour, the order reversed.
-See :mod:`kw2v.course.checker.grading` for the machinery.
+scores that are not cosines), the word itself returned as its own neighbour, the order reversed
+or best last, Euclidean distance, the indices shifted by np.delete. See
+:mod:`kw2v.course.checker.grading` for the machinery.
 """
 
 from __future__ import annotations
@@ -47,6 +48,36 @@ def _pairs(out, topn: int) -> list[tuple[str, float]]:
     return pairs
 
 
+def _mistakes(unit: np.ndarray, q: int, topn: int) -> dict[str, list[str]]:
+    """The named mistakes: message → the ``topn`` words the mistake gives for word ``q``."""
+
+    def top(scores: np.ndarray, skip: int | None = q) -> list[str]:
+        return [w for w, _ in _ranking(scores, skip)[:topn]]
+
+    return {
+        "the word itself is its own nearest neighbour (cosine 1): leave `word` out": top(
+            unit @ unit[q], None
+        ),
+        "these are the largest dot products, not cosines: normalise every row to length 1 "
+        "first (long vectors, the frequent words, win a raw dot product)": top(
+            VECTORS @ VECTORS[q]
+        ),
+        "the word itself is included, and these are dot products, not cosines: normalise "
+        "every row and leave `word` out": top(VECTORS @ VECTORS[q], None),
+        "you returned the least similar words: sort from the largest cosine down": top(
+            -(unit @ unit[q])
+        ),
+        "the right words, best last: np.argsort sorts ascending, so take "
+        "np.argsort(-cosines)[:topn] (or reverse with [::-1])": top(unit @ unit[q])[::-1],
+        "these are the nearest by Euclidean distance: rank by cosine, the dot product of "
+        "unit vectors": top(-np.linalg.norm(VECTORS - VECTORS[q], axis=1)),
+        "the indices are shifted: after np.delete removed the query's row, index i no "
+        "longer is words[i]. Set the query's own cosine to -inf instead": [
+            WORDS[i] for i in np.argsort(-(np.delete(unit, q, axis=0) @ unit[q]))[:topn]
+        ],
+    }
+
+
 @check
 def check_nearest_neighbours(report: Report, nearest: Callable) -> None:
     """Check ``nearest(vectors, words, word, topn)``: the ``topn`` words of largest cosine.
@@ -72,23 +103,7 @@ def check_nearest_neighbours(report: Report, nearest: Callable) -> None:
     got_words, got_scores = [w for w, _ in got], np.array([s for _, s in got])
     exp_words, exp_scores = [w for w, _ in expected], np.array([s for _, s in expected])
     if got_words != exp_words:
-        wrong = {
-            "the word itself is its own nearest neighbour (cosine 1): leave `word` out": [
-                w for w, _ in _ranking(unit @ unit[q], None)[:topn]
-            ],
-            "these are the largest dot products, not cosines: normalise every row to length 1 "
-            "first (long vectors, the frequent words, win a raw dot product)": [
-                w for w, _ in _ranking(VECTORS @ VECTORS[q], q)[:topn]
-            ],
-            "the word itself is included, and these are dot products, not cosines: normalise "
-            "every row and leave `word` out": [
-                w for w, _ in _ranking(VECTORS @ VECTORS[q], None)[:topn]
-            ],
-            "you returned the least similar words: sort from the largest cosine down": [
-                w for w, _ in _ranking(-(unit @ unit[q]), q)[:topn]
-            ],
-        }
-        for message, words in wrong.items():
+        for message, words in _mistakes(unit, q, topn).items():
             if got_words == words:
                 raise Fail(f"{message}; expected {exp_words}, got {got_words}")
         raise Fail(f"the neighbours of 'cat' should be {exp_words}, got {got_words}")

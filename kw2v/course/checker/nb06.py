@@ -89,6 +89,12 @@ def check_cbow_mean_and_gradient(report: Report, cbow: Callable) -> None:
     )
     report.verdict(problem, f"ē is the mean of the {len(real)} real context vectors")
 
+    if np.shape(out[1]) == (len(real), d) or np.shape(out[1]) == (len(context), d):
+        raise Fail(
+            f"∂J/∂E: shape ({V}, {d}) expected, got {np.shape(out[1])}, one row per context "
+            "slot: the gradient has E's shape, one row per word of the vocabulary, zero except "
+            "the context words' rows (np.zeros_like(E), then np.add.at)"
+        )
     got = as_array(out[1], (V, d), "∂J/∂E")
     no_sum = np.zeros_like(E)
     for o in unique:
@@ -125,9 +131,13 @@ def check_cbow_mean_and_gradient(report: Report, cbow: Callable) -> None:
     if report.failed:
         return
 
-    context = np.array([1, 2, 4, 7])  # a full window, no padding
+    context = np.array([1, 2, 4, 7, 5, 6, 1, 2])  # a full window, no padding, another length
     out = call(cbow, E.copy(), context.copy(), g.copy())
     mean, grad = _answer(E, context, g)
     if not (np.allclose(out[0], mean) and np.allclose(out[1], grad)):
-        raise Fail("a full window without padding gives a wrong ē or ∂J/∂E")
-    report.ok("a full window of 4 words without padding: right")
+        raise Fail(
+            "a full window of 8 words without padding gives a wrong ē or ∂J/∂E: is something "
+            "written for the first window only (its length, where its padding is)? Find the "
+            "real words with context != 0"
+        )
+    report.ok("a full window of 8 words without padding: right")

@@ -3,8 +3,9 @@ or TF-IDF weighted.
 
 Named mistakes: a sum for the mean, unknown words counted in the denominator, raw vectors
 instead of unit vectors, a repeated word counted once, the weights ignored or divided by the
-number of words instead of their sum, a known word missing from ``idf`` weighted 0, and a
-division by zero when no word is known. See :mod:`kw2v.course.checker.grading`.
+number of words instead of their sum, a known word missing from ``idf`` weighted 0, 1/idf, the
+mean scaled to length 1, and a division by zero (or a number) when no word is known. See
+:mod:`kw2v.course.checker.grading`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ def _vectors():
     return WordVectors(WORDS, VECTORS)
 
 
-def _sentence(tokens, idf=None, default=1.0, unit=True, unique=False, divide="weights"):
+def _sentence(
+    tokens, idf=None, default=1.0, unit=True, unique=False, divide="weights", rescale=False
+):
     """The right sentence vector, or, through the arguments, one of the named mistakes."""
     table = VECTORS / np.linalg.norm(VECTORS, axis=1, keepdims=True) if unit else VECTORS
     weight = (lambda t: 1.0) if idf is None else (lambda t: idf.get(t, default))
@@ -45,7 +48,8 @@ def _sentence(tokens, idf=None, default=1.0, unit=True, unique=False, divide="we
         "tokens": len(tokens),
         "all weights": sum(weight(t) for t in tokens),
     }[divide]
-    return w @ table[[WORDS.index(t) for t in known]] / denominator
+    mean = w @ table[[WORDS.index(t) for t in known]] / denominator
+    return mean / np.linalg.norm(mean) if rescale else mean
 
 
 #: The plain mean's named mistakes: (message, the arguments of :func:`_sentence` that make it).
@@ -62,6 +66,20 @@ MEAN_MISTAKES = [
     (
         "'the' occurs twice and counts twice: average over the occurrences, not the distinct words",
         {"unique": True},
+    ),
+]
+
+#: Both means: the result scaled to length 1 (of the unit or of the raw vectors).
+RESCALED = [
+    (
+        "you scaled the mean to length 1: average the unit vectors and return that average "
+        "as it is (its length says how much the words agree)",
+        {"rescale": True},
+    ),
+    (
+        "you averaged the raw vectors and scaled the result to length 1: average the *unit* "
+        "vectors, ê_w, and do not rescale the mean",
+        {"rescale": True, "unit": False},
     ),
 ]
 
@@ -88,6 +106,11 @@ WEIGHTED_MISTAKES = [
     ),
     ("use the unit vectors, not the raw ones", {"unit": False}),
     ("'the' occurs twice and counts twice, each time with its weight", {"unique": True}),
+    (
+        "the weights are upside down: each occurrence of w is weighted by idf[w] itself "
+        "(rare words, high idf, weigh more), not 1 / idf[w]",
+        {"idf": {word: 1 / value for word, value in IDF.items()}},
+    ),
 ]
 
 
@@ -108,7 +131,10 @@ def _verdict(report, sentence_vector, what, tokens, idf, mistakes):
     hint, right = SAYS[what]
     got = call(sentence_vector, _vectors(), list(tokens), None if idf is None else dict(idf))
     got = as_array(got, (VECTORS.shape[1],), what)
-    variants = [(message, _sentence(tokens, **{"idf": idf, **args})) for message, args in mistakes]
+    variants = [
+        (message, _sentence(tokens, **{"idf": idf, **args}))
+        for message, args in [*mistakes, *RESCALED]
+    ]
     report.verdict(diagnose(got, _sentence(tokens, idf), variants, what, hint=hint), right)
 
 
@@ -135,9 +161,12 @@ def check_sentence_vector(report: Report, sentence_vector: Callable) -> None:
     tokens = [*TOKENS, "dog"]  # "dog" is known but has no idf: weight 1
     _verdict(report, sentence_vector, "the weighted mean", tokens, IDF, WEIGHTED_MISTAKES)
 
-    got = as_array(
-        call(sentence_vector, _vectors(), ["on", "at"], None), (VECTORS.shape[1],), "no known word"
-    )
+    got = call(sentence_vector, _vectors(), ["on", "at"], None, none_ok=True)
+    if got is None or np.ndim(got) == 0:
+        raise Fail(
+            f"no known word: return a zero vector of length d, np.zeros(wv.dim), not {got!r}"
+        )
+    got = as_array(got, (VECTORS.shape[1],), "no known word")
     if not np.all(np.isfinite(got)):
         raise Fail("no known word gave nan: return np.zeros(wv.dim) instead of dividing by zero")
     if np.any(got != 0):

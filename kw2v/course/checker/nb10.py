@@ -6,7 +6,8 @@ what is right and what is wrong in words, and returns a :class:`Result`, true wh
 Typical mistakes are named by comparing the answer with known wrong variants: no context
 smoothing, the smoothing on the rows, PMI without the ``max(0, .)``, marginals on the wrong
 axes, counts instead of probabilities, a smoothed distribution not renormalised, ``alpha``
-ignored, ``log(0)`` left as ``-inf`` or ``nan``. Depends on NumPy only.
+ignored, ``log(0)`` left as ``-inf`` or ``nan``, log base 2 or 10, ``|PMI|``; a random 4 × 6
+matrix then catches an answer written for the 5 × 5 one. Depends on NumPy only.
 """
 
 from __future__ import annotations
@@ -128,52 +129,62 @@ def check_ppmi(ppmi: Callable) -> Result:
     if problem is None:
         lines.append((True, "PPMI with α = 0.75 on a 5 × 5 count matrix: every entry right"))
         lines.append((True, "0 wherever the count is 0, no negative entries"))
-        try:
-            with np.errstate(all="ignore"):
-                plain = np.asarray(ppmi(COUNTS.copy(), 1.0), dtype=np.float64)
-        except Exception as err:  # noqa: BLE001
-            lines.append(
-                (False, f"with alpha=1.0 your function raised {type(err).__name__}: {err}")
-            )
-        else:
-            if _close(plain, ppmi_reference(COUNTS, 1.0)):
-                lines.append((True, "alpha = 1 gives the unsmoothed PPMI: the argument is used"))
-            elif _close(plain, expected):
-                lines.append(
-                    (
-                        False,
-                        "your function ignores its `alpha` argument (alpha=1.0 gave the "
-                        "α = 0.75 answer): use the argument, not a fixed 0.75",
-                    )
-                )
-            else:
-                lines.append((False, "with alpha=1.0 the answer is not the unsmoothed PPMI"))
+        lines += _other_inputs(ppmi, expected)
     else:
         lines.append((False, problem))
     return report(name, "failed" if any(not ok for ok, _ in lines) else "passed", lines)
 
 
-def _diagnose(got: np.ndarray, expected: np.ndarray) -> str | None:
-    """None when right; else a message naming the mistake."""
-    if _close(got, expected):
-        return None
-    zero = COUNTS == 0
-    if np.any(np.isnan(got)) or np.any(np.isinf(got)):
-        where = "where the count is 0" if not np.all(np.isfinite(got[zero])) else "in some entries"
-        return (
-            f"your answer contains -inf or nan {where}: log(0) is -inf (and 0 · log 0 is nan); "
-            "PPMI is 0 wherever the count is 0 (take np.maximum(pmi, 0), or compute the log "
-            "only where counts > 0)"
+def _run(ppmi: Callable, counts: np.ndarray, alpha: float) -> np.ndarray | str:
+    """The student's answer as an array, or the message of the error it raised."""
+    try:
+        with np.errstate(all="ignore"):
+            return np.asarray(ppmi(counts.copy(), alpha), dtype=np.float64)
+    except Exception as err:  # noqa: BLE001 -- any error in the student's code is reported
+        return f"your function raised {type(err).__name__}: {err}"
+
+
+def _other_inputs(ppmi: Callable, expected: np.ndarray) -> list[tuple[bool, str]]:
+    """Lines for alpha = 1 and for a random rectangular matrix: an answer that ignores its
+    arguments, or works only for the 5 × 5 matrix, fails here."""
+    plain = _run(ppmi, COUNTS, 1.0)
+    if isinstance(plain, str):
+        line = (False, f"with alpha=1.0 {plain}")
+    elif _close(plain, ppmi_reference(COUNTS, 1.0)):
+        line = (True, "alpha = 1 gives the unsmoothed PPMI: the argument is used")
+    elif _close(plain, expected):
+        line = (
+            False,
+            "your function ignores its `alpha` argument (alpha=1.0 gave the α = 0.75 answer): "
+            "use the argument, not a fixed 0.75",
         )
-    clip = lambda pmi: np.maximum(pmi, 0.0)  # noqa: E731
-    unclipped = _pmi(COUNTS)
-    if np.any(got < -ATOL):
-        if _close(np.where(zero, 0.0, got), np.where(zero, 0.0, unclipped)):
-            return (
-                "your answer has negative entries: that is the PMI; PPMI keeps only the positive "
-                "part, max(PMI, 0)"
-            )
-        return "your answer has negative entries: PPMI = max(PMI, 0) is never negative"
+    else:
+        line = (False, "with alpha=1.0 the answer is not the unsmoothed PPMI")
+    counts = np.random.default_rng(10).integers(0, 6, size=(4, 6)).astype(np.float64)
+    counts[:, 0] += 1  # every row has a count
+    counts[0] += 1  # and every column
+    got = _run(ppmi, counts, 0.75)
+    if not isinstance(got, str) and _close(got, ppmi_reference(counts)):
+        return [line, (True, "a random 4 × 6 count matrix: right too")]
+    return [
+        line,
+        (
+            False,
+            "right on the 5 × 5 matrix, but not on a random 4 × 6 one"
+            + (f": {got}" if isinstance(got, str) else "")
+            + ". Compute everything from the `counts` argument: P(w) from its row sums, "
+            "P_α(c) from its column sums, no sizes or numbers written in",
+        ),
+    ]
+
+
+def _variants(expected: np.ndarray, unclipped: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """The named mistakes on :data:`COUNTS`: (message, the PPMI that mistake gives)."""
+    zero = COUNTS == 0
+
+    def clip(pmi: np.ndarray) -> np.ndarray:
+        return np.maximum(pmi, 0.0)
+
     variants = [
         (
             "no context smoothing: raise the context (column) counts to α before normalising "
@@ -201,18 +212,61 @@ def _diagnose(got: np.ndarray, expected: np.ndarray) -> str | None:
             clip(_pmi(COUNTS, probabilities=False)),
         ),
     ]
-    for message, variant in variants:
+    variants += [
+        (
+            f"that is PPMI in {unit}: PMI uses the natural log, np.log",
+            expected / np.log(base),
+        )
+        for unit, base in (("bits (log base 2)", 2.0), ("log base 10", 10.0))
+    ]
+    variants.append(
+        (
+            "you took |PMI|: negative PMI becomes 0, not its absolute value (np.maximum(pmi, 0))",
+            np.where(zero, 0.0, np.abs(unclipped)),
+        )
+    )
+    variants.append(
+        ("your answer is transposed: one row per word w, one column per context c", expected.T)
+    )
+    variants += [
+        (
+            "the marginals are on the wrong axes: P(w) sums each row (axis=1), P(c) each "
+            "column (axis=0)",
+            clip(_pmi(COUNTS, alpha, swap_axes=True)),
+        )
+        for alpha in (0.75, 1.0)
+    ]
+    return variants
+
+
+def _diagnose(got: np.ndarray, expected: np.ndarray) -> str | None:
+    """None when right; else a message naming the mistake."""
+    if _close(got, expected):
+        return None
+    zero = COUNTS == 0
+    if np.any(np.isnan(got)) or np.any(np.isinf(got)):
+        where = "where the count is 0" if not np.all(np.isfinite(got[zero])) else "in some entries"
+        return (
+            f"your answer contains -inf or nan {where}: log(0) is -inf (and 0 · log 0 is nan); "
+            "PPMI is 0 wherever the count is 0 (take np.maximum(pmi, 0), or compute the log "
+            "only where counts > 0)"
+        )
+    unclipped = _pmi(COUNTS)
+    if np.any(got < -ATOL):
+        if _close(np.where(zero, 0.0, got), np.where(zero, 0.0, unclipped)):
+            return (
+                "your answer has negative entries: that is the PMI; PPMI keeps only the positive "
+                "part, max(PMI, 0)"
+            )
+        return "your answer has negative entries: PPMI = max(PMI, 0) is never negative"
+    for message, variant in _variants(expected, unclipped):
         if _close(got, variant):
             return message
-    if _close(got, expected.T):
-        return "your answer is transposed: one row per word w, one column per context c"
-    for alpha in (0.75, 1.0):
-        if _close(got, clip(_pmi(COUNTS, alpha, swap_axes=True))):
-            return (
-                "the marginals are on the wrong axes: P(w) sums each row (axis=1), P(c) "
-                "each column (axis=0)"
-            )
     if np.any(got[zero] != 0):
         return "entries with count 0 must be 0 in the PPMI"
     diff = float(np.max(np.abs(got - expected)))
-    return f"your PPMI is wrong (largest difference from the right answer {diff:.3g})"
+    return (
+        f"your PPMI is wrong (largest difference from the right answer {diff:.3g}): check "
+        "max(0, log P(w, c) − log P(w) − log P_α(c)), P(w, c) = #(w, c) / N, P(w) = #(w) / N, "
+        "P_α(c) = #(c)^α / Σ #(c')^α"
+    )

@@ -1,11 +1,12 @@
 """Checks for notebook 11 (the limits of word vectors): projecting words on a direction.
 
-``check_projection`` calls the student's ``projection(vectors, a, b)`` on small planted
-vectors whose lengths all differ (so every missing normalisation changes the answer), prints
-what is right and what is wrong in words, and returns a :class:`Result`, true when it passed.
-Typical mistakes are named: the direction b - a instead of a - b, a direction that is not unit
-length, word vectors that are not normalised (or normalised along the wrong axis), he and she
-subtracted before they are normalised, a plain dot product. Depends on NumPy only.
+``check_projection`` calls the student's ``projection(vectors, a, b)`` on small planted vectors
+whose lengths all differ (so every missing normalisation changes the answer), prints what is
+right and what is wrong in words, and returns a :class:`Result`, true when it passed. Typical
+mistakes are named: the direction b - a instead of a - b, a direction that is not unit length,
+word vectors that are not normalised (or normalised along the wrong axis), he and she
+subtracted before they are normalised, a plain dot product, ``a`` and ``b`` ignored. Depends on
+NumPy only.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ VECTORS = np.array(
         [4.0, 1.0, -1.0, 0.5],
     ]
 )
+
+
+#: The (a, b) rows the check asks for, in turn.
+CASES = [(0, 1), (3, 5)]
 
 
 def _unit_rows(m: np.ndarray) -> np.ndarray:
@@ -86,6 +91,20 @@ def _diagnose(got: np.ndarray, vectors: np.ndarray, a: int, b: int) -> str | Non
             vectors @ raw,
         ),
         (
+            "the word vectors, and a and b before their difference, are not normalised: "
+            "divide each row by its norm first, then take â − b̂ and scale it to length 1",
+            vectors @ _unit(raw),
+        ),
+        *[
+            (
+                f"your function ignores `a` and `b`: it gives the answer for a = {a0}, "
+                f"b = {b0} when asked for a = {a}, b = {b}",
+                projection_reference(vectors, a0, b0),
+            )
+            for a0, b0 in CASES
+            if (a0, b0) != (a, b)
+        ],
+        (
             "you normalised the columns (axis=0): each row is a word and must have length 1 "
             "(norm along axis=1, keepdims=True)",
             columns @ _unit(columns[a] - columns[b]),
@@ -96,7 +115,9 @@ def _diagnose(got: np.ndarray, vectors: np.ndarray, a: int, b: int) -> str | Non
             return message
     return (
         "your projection is wrong (largest difference from the right answer "
-        f"{float(np.max(np.abs(got - expected))):.3g})"
+        f"{float(np.max(np.abs(got - expected))):.3g}): check that each row is scaled to "
+        "length 1, the direction is â − b̂ scaled to length 1, and the answer is one dot "
+        "product per row (a cosine, no angle)"
     )
 
 
@@ -119,8 +140,7 @@ def check_projection(projection: Callable) -> Result:
     """
     name = "check_projection"
     lines: list[tuple[bool, str]] = []
-    cases = [(0, 1), (3, 5)]
-    for a, b in cases:
+    for a, b in CASES:
         vectors = VECTORS.copy()
         try:
             with np.errstate(all="ignore"):
