@@ -40,14 +40,14 @@ def word2vec_embedding(
 
 
 def sigmoid_scores(hidden, candidates):
-    """``sigma(a * hidden . u + b)`` for every candidate vector ``u``: (batch, n) probabilities.
+    """``sigma(a * hidden . u + b)`` for every candidate vector ``u``: (batch, N) probabilities.
 
     ``hidden`` is (batch, dim) — skip-gram's target vector, CBOW's context mean — and
     ``candidates`` (batch, n, dim): the true word and k negatives. The ``Dot`` then the
     sigmoid ``Dense`` of the course's model; the Dense starts as the identity inside the
     sigmoid (a = 1, b = 0), i.e. word2vec's ``sigma(v . u)``. Introduced in notebook 03.
     """
-    dots = layers.Dot(axes=(1, 2), name="dot")([hidden, candidates])  # (batch, n)
+    dots = layers.Dot(axes=(1, 2), name="dot")([hidden, candidates])  # (batch, N)
     dots = layers.Reshape((-1, 1))(dots)
     prob = layers.Dense(
         1, activation="sigmoid", kernel_initializer="ones", bias_initializer="zeros", name="prob"

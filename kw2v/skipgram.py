@@ -161,8 +161,8 @@ def build_skipgram_model(
 ) -> keras.Model:
     """The two-input skip-gram model: Embedding, Dot, sigmoid Dense.
 
-    ``target`` has shape ``(batch,)`` and ``context`` shape ``(batch, n)``; the output is one
-    probability per context word, shape ``(batch, n)``. So the same model trains on tf.keras
+    ``target`` has shape ``(batch,)`` and ``context`` shape ``(batch, N)``; the output is one
+    probability per context word, shape ``(batch, N)``. So the same model trains on tf.keras
     ``skipgrams`` couples (n = 1, one label per couple) and on grouped examples (n = 1 + k: the
     true context followed by k negatives, labels ``[1, 0, ..., 0]``), which look the target
     vector up once for all k + 1 dot products. Introduced in notebook 03.

@@ -118,7 +118,7 @@ def _cosmul(vectors, words, a, b, c):
             lambda v, w, a, b, c: w[
                 nb03._analogy_candidates(v, w.index(a), w.index(b), w.index(c), "c forgotten")
             ],
-            "ĉ is missing from the query",
+            "ê(w_c) is missing from the query",
         ),
         (
             lambda v, w, a, b, c: w[
@@ -139,7 +139,7 @@ def test_more_3cosadd_mistakes(wrong, message, capsys):
     "head, message",
     [
         ("sigmoid", "no Dense(1) layer after the score"),
-        ("dense on scores", "a Dense layer needs a known last axis: reshape the (batch, n)"),
+        ("dense on scores", "a Dense layer needs a known last axis: reshape the (batch, N)"),
     ],
 )
 def test_more_skipgram_model_mistakes(head, message, capsys):

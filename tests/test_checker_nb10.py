@@ -120,7 +120,7 @@ def test_marginals_on_wrong_axes(capsys):
         return np.maximum(pmi(counts, p_w, c / c.sum()), 0)
 
     out = failed_with(nb10.check_ppmi, swapped, capsys)
-    assert "the marginals are on the wrong axes: P(w) sums each row (axis=1)" in out
+    assert "the marginals are on the wrong axes: P(c) sums each row (axis=1)" in out
 
 
 def test_smoothing_on_rows(capsys):
@@ -173,7 +173,7 @@ def test_broadcast_error_gets_an_axis_hint(capsys):
         return counts[:, :4] / counts.sum(axis=1)[None, :]  # (5, 4) against (1, 5)
 
     out = failed_with(nb10.check_ppmi, bad_shapes, capsys)
-    assert "raised ValueError" in out and "P(w) is a column, P(c) a row" in out
+    assert "raised ValueError" in out and "P(c) is a column, P_α(o) a row" in out
 
 
 def test_counts_changed_in_place(capsys):

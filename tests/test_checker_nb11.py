@@ -34,7 +34,7 @@ def test_other_right_answers_pass(answer, capsys):
 def test_reference_gives_a_the_top_and_b_the_bottom_of_the_planted_pair():
     p = nb11.projection_reference(nb11.VECTORS, 0, 1)
     assert p[0] > 0 > p[1]
-    assert np.isclose(p[0], -p[1])  # â and b̂ are symmetric about the direction
+    assert np.isclose(p[0], -p[1])  # ê_he and ê_she are symmetric about the direction
 
 
 def unit(x, axis=-1):

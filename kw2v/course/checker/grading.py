@@ -187,7 +187,7 @@ ERROR_HINTS = [
     ),
     (
         "must be fully-defined",
-        " (a Dense layer needs a known last axis: reshape the (batch, n) scores to "
+        " (a Dense layer needs a known last axis: reshape the (batch, N) scores to "
         "(batch, n, 1) first, layers.Reshape((-1, 1)))",
     ),
     (

@@ -18,8 +18,8 @@ from .grading import Fail, Report, call, check
 def check_skipgram_model(report: Report, build_model: Callable) -> None:
     """Check ``build_model(vocab_size, dim)``: the two-input Keras skip-gram model.
 
-    It must take ``{"target": (batch,), "context": (batch, n)}``, return one probability per
-    context word, shape (batch, n), hold two separate ``Embedding`` tables named
+    It must take ``{"target": (batch,), "context": (batch, N)}``, return one probability per
+    context word, shape (batch, N), hold two separate ``Embedding`` tables named
     ``target_embedding`` and ``context_embedding``, and compute σ(θ_wᵀe_c) when its sigmoid
     ``Dense`` is the identity. Introduced in notebook 03.
 
@@ -61,7 +61,7 @@ def check_skipgram_model(report: Report, build_model: Callable) -> None:
     ):
         raise Fail(
             "no Dense(1) layer after the score: the exercise asks for section 2's sigmoid "
-            "Dense(1), σ(a s + b), applied to each score (reshape the (batch, n) scores to "
+            "Dense(1), σ(a s + b), applied to each score (reshape the (batch, N) scores to "
             "(batch, n, 1) before it, and back after)"
         )
 
@@ -93,11 +93,11 @@ def check_skipgram_model(report: Report, build_model: Callable) -> None:
     problem = _output_problem(got, E[targets], Theta[targets], E[contexts], Theta[contexts])
     if problem:
         raise Fail(problem)
-    report.ok("output (batch, n) = σ(θ_wᵀ e_c), one probability per context word")
+    report.ok("output (batch, N) = σ(θ_wᵀ e_c), one probability per context word")
 
 
 def _output_problem(got, E_t, Theta_t, E_ctx, Theta_ctx) -> str | None:
-    """What is wrong with the model's (batch, n) output, or None; the rows of the targets and
+    """What is wrong with the model's (batch, N) output, or None; the rows of the targets and
     contexts in E and Θ given, the Dense layer set to the identity."""
     scores = np.einsum("bd,bnd->bn", E_t, Theta_ctx)
     if np.allclose(got, sigmoid(scores), atol=1e-5):
@@ -201,7 +201,10 @@ def analogy_vectors() -> np.ndarray:
 
 #: The ways to get 3CosAdd wrong that :func:`_analogy_candidates` computes, and their messages.
 ANALOGY_MISTAKES = [
-    ("c forgotten", "ĉ is missing from the query: rank by cosine with b̂ − â + ĉ"),
+    (
+        "c forgotten",
+        "ê(w_c) is missing from the query: rank by cosine with ê(w_b) − ê(w_a) + ê(w_c)",
+    ),
     ("smallest", "that is the word of *smallest* cosine: take the argmax of the scores"),
     ("wrong sign", "the offset is the wrong way round: add b − a to c (king − man + woman)"),
     ("dot", "rank by cosine: normalise the vectors first (long vectors win raw dot products)"),
@@ -214,9 +217,10 @@ def check_3cosadd(report: Report, analogy: Callable) -> None:
     """Check ``analogy(vectors, words, a, b, c)``: 3CosAdd, "a is to b as c is to ?".
 
     The answer is the word w, other than a, b and c, whose unit vector has the largest cosine
-    with b̂ − â + ĉ. Planted vectors make each typical mistake give a different word: leaving
-    a, b or c (each one separately) among the candidates, the offset the wrong way round, raw
-    dot products or Euclidean distance instead of cosines. Introduced in notebook 03.
+    with ê(w_b) − ê(w_a) + ê(w_c). Planted vectors make each typical mistake give a different
+    word: leaving a, b or c (each one separately) among the candidates, the offset the wrong
+    way round, raw dot products or Euclidean distance instead of cosines. Introduced in
+    notebook 03.
 
     Parameters
     ----------
@@ -263,6 +267,6 @@ def check_3cosadd(report: Report, analogy: Callable) -> None:
         message = next(
             (m for how, m in ANALOGY_MISTAKES if answers == solve(how)),
             "check that every row is scaled to length 1 (norm along axis=1), the query is "
-            "b̂ − â + ĉ, and the answer is the word of largest cosine with it",
+            "ê(w_b) − ê(w_a) + ê(w_c), and the answer is the word of largest cosine with it",
         )
         raise Fail(f"{a} : {b} :: {c} : ? — {want!r} expected, got {got!r}: {message}")

@@ -73,7 +73,7 @@ def _broadcast_hint(err: Exception) -> str:
     if "broadcast" not in str(err):
         return ""
     return (
-        " (do the marginals have the right shapes? P(w) is a column, P(c) a row: "
+        " (do the marginals have the right shapes? P(c) is a column, P_α(o) a row: "
         "sum with keepdims=True, or index with [:, None] and [None, :])"
     )
 
@@ -81,8 +81,8 @@ def _broadcast_hint(err: Exception) -> str:
 def check_ppmi(ppmi: Callable) -> Result:
     """Check ``ppmi(counts, alpha)``: positive PMI with context-distribution smoothing.
 
-    PPMI(w, c) = max(0, log P(w, c) / (P(w) P_alpha(c))), with P(w, c) = counts / total,
-    P(w) the row sums over the total, P_alpha(c) = colsum^alpha / sum(colsum^alpha)
+    PPMI(c, o) = max(0, log P(c, o) / (P(c) P_alpha(o))), with P(c, o) = counts / total,
+    P(c) the row sums over the total, P_alpha(o) = colsum^alpha / sum(colsum^alpha)
     (Levy, Goldberg and Dagan 2015), and 0 where the count is 0. Introduced in notebook 10.
 
     Parameters
@@ -172,8 +172,8 @@ def _other_inputs(ppmi: Callable, expected: np.ndarray) -> list[tuple[bool, str]
             False,
             "right on the 5 × 5 matrix, but not on a random 4 × 6 one"
             + (f": {got}" if isinstance(got, str) else "")
-            + ". Compute everything from the `counts` argument: P(w) from its row sums, "
-            "P_α(c) from its column sums, no sizes or numbers written in",
+            + ". Compute everything from the `counts` argument: P(c) from its row sums, "
+            "P_α(o) from its column sums, no sizes or numbers written in",
         ),
     ]
 
@@ -188,7 +188,7 @@ def _variants(expected: np.ndarray, unclipped: np.ndarray) -> list[tuple[str, np
     variants = [
         (
             "no context smoothing: raise the context (column) counts to α before normalising "
-            "them, P_α(c) = #(c)^α / Σ #(c')^α",
+            "them, P_α(o) = #(o)^α / Σ #(o')^α",
             clip(_pmi(COUNTS, 1.0)),
         ),
         (
@@ -203,12 +203,12 @@ def _variants(expected: np.ndarray, unclipped: np.ndarray) -> list[tuple[str, np
         ),
         (
             "the smoothed context distribution does not sum to 1: raise the column *counts* to α "
-            "and divide by their sum (not (#(c)/N)^α)",
+            "and divide by their sum (not (#(o)/N)^α)",
             clip(_pmi(COUNTS, normalise_smoothed=False)),
         ),
         (
             "you used counts where probabilities belong: divide the joint counts and the "
-            "marginals by their totals (PMI = log P(w,c) / (P(w) P_α(c)))",
+            "marginals by their totals (PMI = log P(c, o) / (P(c) P_α(o)))",
             clip(_pmi(COUNTS, probabilities=False)),
         ),
     ]
@@ -230,7 +230,7 @@ def _variants(expected: np.ndarray, unclipped: np.ndarray) -> list[tuple[str, np
     )
     variants += [
         (
-            "the marginals are on the wrong axes: P(w) sums each row (axis=1), P(c) each "
+            "the marginals are on the wrong axes: P(c) sums each row (axis=1), P_α(o) each "
             "column (axis=0)",
             clip(_pmi(COUNTS, alpha, swap_axes=True)),
         )
@@ -267,6 +267,6 @@ def _diagnose(got: np.ndarray, expected: np.ndarray) -> str | None:
     diff = float(np.max(np.abs(got - expected)))
     return (
         f"your PPMI is wrong (largest difference from the right answer {diff:.3g}): check "
-        "max(0, log P(w, c) − log P(w) − log P_α(c)), P(w, c) = #(w, c) / N, P(w) = #(w) / N, "
-        "P_α(c) = #(c)^α / Σ #(c')^α"
+        "max(0, log P(c, o) − log P(c) − log P_α(o)), P(c, o) = #(c, o) / N, P(c) = #(c) / N, "
+        "P_α(o) = #(o)^α / Σ #(o')^α"
     )

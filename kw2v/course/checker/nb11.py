@@ -45,7 +45,7 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 def projection_reference(vectors: np.ndarray, a: int, b: int) -> np.ndarray:
-    """The right answer: cosines of every row with the unit direction â − b̂ (for the tests)."""
+    """The right answer: every row's cosine with the unit direction ê_he − ê_she (for tests)."""
     unit = _unit_rows(np.asarray(vectors, dtype=np.float64))
     return unit @ _unit(unit[a] - unit[b])
 
@@ -71,7 +71,7 @@ def _diagnose(got: np.ndarray, vectors: np.ndarray, a: int, b: int) -> str | Non
             -expected,
         ),
         (
-            "the direction is not unit length: divide â − b̂ by its norm (a projection on a "
+            "the direction is not unit length: divide ê_he − ê_she by its norm (a projection on a "
             "direction needs a unit vector)",
             unit @ direction,
         ),
@@ -81,8 +81,8 @@ def _diagnose(got: np.ndarray, vectors: np.ndarray, a: int, b: int) -> str | Non
             vectors @ _unit(direction),
         ),
         (
-            "you subtracted he and she before normalising them: normalise each first (â − b̂), "
-            "or the longer of the two decides the direction",
+            "you subtracted he and she before normalising them: normalise each first "
+            "(ê_he − ê_she), or the longer of the two decides the direction",
             unit @ _unit(raw),
         ),
         (
@@ -92,7 +92,7 @@ def _diagnose(got: np.ndarray, vectors: np.ndarray, a: int, b: int) -> str | Non
         ),
         (
             "the word vectors, and a and b before their difference, are not normalised: "
-            "divide each row by its norm first, then take â − b̂ and scale it to length 1",
+            "divide each row by its norm first, then take ê_he − ê_she and scale it to length 1",
             vectors @ _unit(raw),
         ),
         *[
@@ -116,15 +116,15 @@ def _diagnose(got: np.ndarray, vectors: np.ndarray, a: int, b: int) -> str | Non
     return (
         "your projection is wrong (largest difference from the right answer "
         f"{float(np.max(np.abs(got - expected))):.3g}): check that each row is scaled to "
-        "length 1, the direction is â − b̂ scaled to length 1, and the answer is one dot "
+        "length 1, the direction is ê_he − ê_she scaled to length 1, and the answer is one dot "
         "product per row (a cosine, no angle)"
     )
 
 
 def check_projection(projection: Callable) -> Result:
-    """Check ``projection(vectors, a, b)``: each word's cosine with the direction â − b̂.
+    """Check ``projection(vectors, a, b)``: each word's cosine with the direction ê_he − ê_she.
 
-    â and b̂ are rows ``a`` and ``b`` of ``vectors`` scaled to length 1; the direction is
+    ê_he and ê_she are rows ``a`` and ``b`` of ``vectors`` scaled to length 1; the direction is
     their difference scaled to length 1; the answer is one number per row, the cosine of
     that row with the direction (Bolukbasi et al. 2016). Introduced in notebook 11.
 
@@ -166,6 +166,10 @@ def check_projection(projection: Callable) -> Result:
             lines.append((False, problem))
             break
         lines.append(
-            (True, f"a = {a}, b = {b}: every word's cosine with the unit direction â − b̂ is right")
+            (
+                True,
+                f"he = row {a}, she = row {b}: every word's cosine with the unit direction "
+                "ê_he − ê_she is right",
+            )
         )
     return report(name, "failed" if any(not ok for ok, _ in lines) else "passed", lines)
