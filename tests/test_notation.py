@@ -103,6 +103,6 @@ def test_a_clash_is_caught(formula):
 
 
 def test_an_undeclared_symbol_is_caught():
-    formula = r"\mathbf W + \boldsymbol\Theta + \mathbf{queen} + \lambda\,\text{PMI}(c, o)"
-    assert _symbols(formula) == {"bold W", "bold Theta", "lambda", "c", "o"}
-    assert _symbols(formula) - _declared() == {"bold W", "lambda"}
+    formula = r"\mathbf W + \boldsymbol\Theta + \mathbf{queen} + \mu\,\text{PMI}(c, o)"
+    assert _symbols(formula) == {"bold W", "bold Theta", "mu", "c", "o"}
+    assert _symbols(formula) - _declared() == {"bold W", "mu"}
