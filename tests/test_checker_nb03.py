@@ -126,8 +126,8 @@ def _cosmul(vectors, words, a, b, c):
             ],
             "that is the word of *smallest* cosine: take the argmax",
         ),
-        # 3CosMul agrees with "c forgotten" on one question only: not named as that mistake
-        (_cosmul, "'girl' expected, got 'woman': check that every row is scaled to length 1"),
+        # 3CosMul agrees with "c forgotten" on one question only: named as itself, not that
+        (_cosmul, "'girl' expected, got 'woman': that is 3CosMul (a product of shifted cosines)"),
     ],
     ids=["b - a", "argmin", "3CosMul"],
 )

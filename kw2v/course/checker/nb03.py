@@ -149,6 +149,9 @@ def _analogy_candidates(vectors: np.ndarray, a: int, b: int, c: int, how: str) -
         scores = unit @ (unit[b] - unit[a] + unit[c])
     elif how == "euclidean":
         scores = -np.linalg.norm(vectors - (vectors[b] - vectors[a] + vectors[c]), axis=1)
+    elif how == "3cosmul":  # Levy & Goldberg's product of cosines shifted to [0, 1]
+        shifted = (1 + unit @ unit[[a, b, c]].T) / 2
+        scores = shifted[:, 1] * shifted[:, 2] / (shifted[:, 0] + 1e-6)
     else:
         raise ValueError(how)
     if how == "smallest":  # argmin: the least similar word
@@ -209,6 +212,11 @@ ANALOGY_MISTAKES = [
     ("wrong sign", "the offset is the wrong way round: add b − a to c (king − man + woman)"),
     ("dot", "rank by cosine: normalise the vectors first (long vectors win raw dot products)"),
     ("euclidean", "3CosAdd ranks by cosine similarity, not by Euclidean distance"),
+    (
+        "3cosmul",
+        "that is 3CosMul (a product of shifted cosines): this exercise asks for 3CosAdd, the "
+        "largest cosine with ê(w_b) − ê(w_a) + ê(w_c)",
+    ),
 ]
 
 
