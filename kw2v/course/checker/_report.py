@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .grading import FORGOT_RETURN, CheckResult, error_hint, is_stub, print_report
+from . import grading
+from .grading import CheckResult, Fail, NotDone, print_report
 
 #: What a check returns (the shared :class:`~kw2v.course.checker.grading.CheckResult`).
 Result = CheckResult
@@ -23,24 +24,19 @@ class Stop(Exception):
 
 
 def call(name: str, fn: Callable, *args, hint: Callable[[Exception], str] = lambda err: ""):
-    """Call the student's function; its output, or :class:`Stop` carrying the report.
+    """Call the student's function (:func:`~kw2v.course.checker.grading.call`); its output, or
+    :class:`Stop` carrying the report.
 
-    A stub (``NotImplementedError``) is "not done yet"; any other error and a ``None`` (a
-    forgotten ``return``) fail with a message; ``hint(err)`` may add advice to an error
-    (else :func:`~kw2v.course.checker.grading.error_hint` gives it for common errors).
+    A stub is "not done yet"; an error (with ``hint(err)`` or the common errors' advice) and a
+    forgotten ``return`` fail with a message. The checks of notebooks 10 and 11 report an
+    argument changed in place themselves, as one line among the others.
     """
     try:
-        out = fn(*args)
-    except NotImplementedError:
+        return grading.call(fn, *args, in_place=True, hint=hint)
+    except NotDone:
         raise _not_done(name) from None
-    except Exception as err:  # noqa: BLE001 -- any error in the student's code is reported
-        message = f"your function raised {type(err).__name__}: {err}{hint(err) or error_hint(err)}"
-        raise Stop(report(name, "failed", [(False, message)])) from None
-    if out is None and is_stub(fn):
-        raise _not_done(name)
-    if out is None:
-        raise Stop(report(name, "failed", [(False, FORGOT_RETURN)]))
-    return out
+    except Fail as fail:
+        raise Stop(report(name, "failed", [(False, str(fail))])) from None
 
 
 def _not_done(name: str) -> Stop:

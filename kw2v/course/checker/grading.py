@@ -202,12 +202,19 @@ def error_hint(err: Exception) -> str:
     return next((hint for text, hint in ERROR_HINTS if text in str(err)), "")
 
 
-def call(fn: Callable, *args, none_ok: bool = False, in_place: bool = False):
+def call(
+    fn: Callable,
+    *args,
+    none_ok: bool = False,
+    in_place: bool = False,
+    hint: Callable[[Exception], str] = lambda err: "",
+):
     """Call the student's function: a stub becomes :class:`NotDone`, any error a :class:`Fail`.
 
     A ``None`` result is "not done yet" from a stub and "you forgot ``return``" from a
     function with code in it, unless ``none_ok``. A function that changes an array it was
-    given fails, unless ``in_place`` (an update step, whose job that is).
+    given fails, unless ``in_place`` (an update step, whose job that is). ``hint(err)`` may
+    give advice for an error in place of :func:`error_hint`'s.
     """
     before = [np.array(a, copy=True) if isinstance(a, np.ndarray) else None for a in args]
     try:
@@ -215,7 +222,8 @@ def call(fn: Callable, *args, none_ok: bool = False, in_place: bool = False):
     except NotImplementedError:
         raise NotDone from None
     except Exception as err:  # noqa: BLE001 -- any error in the student's code is reported
-        raise Fail(f"your function raised {type(err).__name__}: {err}{error_hint(err)}") from None
+        advice = hint(err) or error_hint(err)
+        raise Fail(f"your function raised {type(err).__name__}: {err}{advice}") from None
     if out is None and is_stub(fn):
         raise NotDone
     if out is None and not none_ok:
